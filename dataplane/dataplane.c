@@ -1,0 +1,364 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+#include <errno.h>
+#include <string.h>
+
+#include <rte_cycles.h>
+#include <rte_launch.h>
+#include <rte_lcore.h>
+#include <rte_malloc.h>
+
+#include "dataplane.h"
+#include "log.h"
+#include "neigh.h"
+#include "port.h"
+#include "route.h"
+#include "slowpath.h"
+
+#define DP_NEIGH_SLOTS 4096
+#define DP_MAX_ROUTES  1024
+
+struct dp {
+	const struct espgw_config *cfg;
+	const struct cfg_dataplane *dc;
+	struct port_set ports;
+	struct route_table *routes;
+	struct neigh_table *neigh;
+	struct slowpath *sp;
+	struct classify_local local;
+	struct rte_rcu_qsbr *rcu;
+	struct worker_hooks hooks;
+	struct worker_ctx *workers;
+	struct dp_counters *ctr; /* one per worker, then the main lcore's */
+	uint32_t running;
+	bool started;
+};
+
+static struct dp_counters *main_ctr(struct dp *dp)
+{
+	return &dp->ctr[dp->dc->n_workers];
+}
+
+static int collect_local(struct dp *dp)
+{
+	struct classify_local *l = &dp->local;
+
+	for (unsigned int p = 0; p < dp->dc->n_ports; p++) {
+		const struct cfg_port *cp = &dp->dc->ports[p];
+
+		for (unsigned int i = 0; i < cp->n_addresses; i++) {
+			const struct ip_addr *a = &cp->addresses[i].addr;
+
+			if ((a->family == ADDR_V4 ? l->n_v4 : l->n_v6) ==
+			    CLASSIFY_MAX_LOCAL) {
+				log_err("more than %u local addresses",
+					CLASSIFY_MAX_LOCAL);
+				return -ENOSPC;
+			}
+			if (a->family == ADDR_V4)
+				memcpy(&l->v4[l->n_v4++], a->v4, 4);
+			else
+				memcpy(l->v6[l->n_v6++], a->v6, 16);
+		}
+	}
+	return 0;
+}
+
+/* The subnet of a port address: the address with the host bits cleared. */
+static struct ip_prefix subnet_of(const struct ip_prefix *a)
+{
+	struct ip_prefix p = *a;
+	unsigned int bits = addr_len(&a->addr) * 8;
+
+	for (unsigned int b = a->len; b < bits; b++)
+		p.addr.bytes[b / 8] &= (uint8_t)~(0x80u >> (b % 8));
+	return p;
+}
+
+static int load_routes(struct dp *dp)
+{
+	const struct cfg_dataplane *dc = dp->dc;
+	char buf[ADDR_STRLEN];
+	int rc;
+
+	for (unsigned int p = 0; p < dc->n_ports; p++) {
+		for (unsigned int i = 0; i < dc->ports[p].n_addresses; i++) {
+			struct ip_prefix s =
+				subnet_of(&dc->ports[p].addresses[i]);
+
+			rc = route_add(dp->routes, &s, NULL, (uint16_t)p);
+			if (rc != 0)
+				goto fail;
+		}
+	}
+	for (unsigned int r = 0; r < dc->n_routes; r++) {
+		const struct cfg_route *cr = &dc->routes[r];
+
+		rc = route_add(dp->routes, &cr->dst, &cr->via,
+			       (uint16_t)cr->port);
+		if (rc != 0) {
+			log_err("%s:%u: route %s: %s", dp->cfg->path, cr->line,
+				prefix_format(&cr->dst, buf), strerror(-rc));
+			return rc;
+		}
+	}
+	return 0;
+fail:
+	log_err("cannot add the connected routes: %s", strerror(-rc));
+	return rc;
+}
+
+static void setup_workers(struct dp *dp)
+{
+	const struct cfg_dataplane *dc = dp->dc;
+
+	for (unsigned int w = 0; w < dc->n_workers; w++) {
+		struct worker_ctx *x = &dp->workers[w];
+
+		x->id = w;
+		x->lcore = dc->workers[w];
+		x->burst = RTE_MIN(dc->burst, WORKER_MAX_BURST);
+		x->ports = &dp->ports;
+		x->routes = dp->routes;
+		x->neigh = dp->neigh;
+		x->sp = dp->sp;
+		x->local = &dp->local;
+		x->hooks = &dp->hooks;
+		x->rcu = dp->rcu;
+		x->ctr = &dp->ctr[w];
+		x->running = &dp->running;
+	}
+	/* Deal every RX queue of every port to the workers in turn. */
+	for (unsigned int p = 0; p < dp->ports.n; p++) {
+		for (uint16_t q = 0; q < dp->ports.port[p].n_rxq; q++) {
+			struct worker_ctx *x =
+				&dp->workers[q % dc->n_workers];
+
+			if (x->n_rxq < WORKER_MAX_QUEUES)
+				x->rxq[x->n_rxq++] = (struct worker_queue){
+					.port = (uint8_t)p, .queue = q };
+		}
+	}
+}
+
+static int check_lcores(const struct cfg_dataplane *dc)
+{
+	if (dc->n_workers == 0) {
+		log_err("no worker lcores configured");
+		return -EINVAL;
+	}
+	if (dc->main_lcore != rte_get_main_lcore())
+		log_warn("main_lcore %u is not the EAL's main lcore %u "
+			 "(pass --main-lcore)", dc->main_lcore,
+			 rte_get_main_lcore());
+	for (unsigned int w = 0; w < dc->n_workers; w++) {
+		if (!rte_lcore_is_enabled(dc->workers[w]) ||
+		    dc->workers[w] == rte_get_main_lcore()) {
+			log_err("worker lcore %u is not an EAL worker lcore "
+				"(check -l)", dc->workers[w]);
+			return -EINVAL;
+		}
+	}
+	return 0;
+}
+
+static int create_tables(struct dp *dp)
+{
+	const struct cfg_dataplane *dc = dp->dc;
+	int socket = (int)rte_socket_id();
+	size_t sz;
+
+	dp->routes = route_create("espgw_rt", socket, DP_MAX_ROUTES);
+	dp->neigh = neigh_create("espgw_nb", socket, DP_NEIGH_SLOTS,
+				 dc->n_workers, rte_get_tsc_hz());
+	dp->sp = slowpath_create("espgw_sp", socket, dc->n_workers);
+	sz = rte_rcu_qsbr_get_memsize(dc->n_workers);
+	dp->rcu = rte_zmalloc_socket("espgw_rcu", sz, RTE_CACHE_LINE_SIZE,
+				     socket);
+	dp->workers = rte_zmalloc_socket("espgw_w", dc->n_workers *
+					 sizeof(*dp->workers), 0, socket);
+	dp->ctr = rte_zmalloc_socket("espgw_ctr", (dc->n_workers + 1) *
+				     sizeof(*dp->ctr), RTE_CACHE_LINE_SIZE,
+				     socket);
+	if (!dp->routes || !dp->neigh || !dp->sp || !dp->rcu ||
+	    !dp->workers || !dp->ctr) {
+		log_err("out of memory for the data-plane tables");
+		return -ENOMEM;
+	}
+	return rte_rcu_qsbr_init(dp->rcu, dc->n_workers);
+}
+
+struct dp *dp_create(const struct espgw_config *cfg)
+{
+	struct dp *dp = rte_zmalloc("espgw_dp", sizeof(*dp), 0);
+
+	if (!dp)
+		return NULL;
+	dp->cfg = cfg;
+	dp->dc = &cfg->dataplane;
+	if (check_lcores(dp->dc) != 0 || collect_local(dp) != 0 ||
+	    create_tables(dp) != 0 || load_routes(dp) != 0 ||
+	    port_set_open(&dp->ports, dp->dc) != 0) {
+		dp_destroy(dp);
+		return NULL;
+	}
+	setup_workers(dp);
+	return dp;
+}
+
+void dp_set_hooks(struct dp *dp, const struct worker_hooks *hooks)
+{
+	RTE_ASSERT(!dp->started);
+	dp->hooks = *hooks;
+}
+
+struct rte_rcu_qsbr *dp_rcu(struct dp *dp)
+{
+	return dp->rcu;
+}
+
+struct rte_mempool *dp_mempool(struct dp *dp)
+{
+	return dp->ports.mp;
+}
+
+int dp_start(struct dp *dp)
+{
+	int rc = port_set_start(&dp->ports);
+
+	if (rc != 0)
+		return rc;
+	__atomic_store_n(&dp->running, 1, __ATOMIC_RELEASE);
+	dp->started = true;
+	for (unsigned int w = 0; w < dp->dc->n_workers; w++) {
+		rc = rte_eal_remote_launch(worker_main, &dp->workers[w],
+					   dp->workers[w].lcore);
+		if (rc != 0) {
+			log_err("cannot launch worker on lcore %u: %s",
+				dp->workers[w].lcore, rte_strerror(-rc));
+			dp_stop(dp);
+			return rc;
+		}
+	}
+	return 0;
+}
+
+/* Learn from the ARP the workers punted; the kernel sees it as well. */
+static void inspect(void *arg, uint8_t port, const struct rte_mbuf *m)
+{
+	struct dp *dp = arg;
+	const struct rte_ether_hdr *eth =
+		rte_pktmbuf_mtod(m, const struct rte_ether_hdr *);
+
+	if (eth->ether_type != RTE_BE16(RTE_ETHER_TYPE_ARP))
+		return;
+	if (neigh_arp_input(dp->neigh, port, m, &dp->local) ==
+	    NEIGH_ARP_LEARNED)
+		CTR_ADD(main_ctr(dp)->neigh_learned, 1);
+}
+
+/* Our IPv4 address on the port for an ARP request to target: the one
+ * whose subnet holds it, else the first. */
+static bool arp_source(const struct cfg_port *cp, const uint8_t *target,
+		       rte_be32_t *src)
+{
+	struct ip_addr t = { .family = ADDR_V4 };
+	const struct ip_addr *first = NULL;
+
+	memcpy(t.v4, target, 4);
+	for (unsigned int i = 0; i < cp->n_addresses; i++) {
+		const struct ip_prefix *a = &cp->addresses[i];
+		struct ip_prefix s = subnet_of(a);
+
+		if (a->addr.family != ADDR_V4)
+			continue;
+		if (!first)
+			first = &a->addr;
+		if (prefix_contains(&s, &t)) {
+			first = &a->addr;
+			break;
+		}
+	}
+	if (first)
+		memcpy(src, first->v4, 4);
+	return first != NULL;
+}
+
+static int send_request(void *arg, const struct neigh_key *k)
+{
+	struct dp *dp = arg;
+	const struct dp_port *p = &dp->ports.port[k->port];
+	struct rte_mbuf *m;
+	rte_be32_t src, dst;
+
+	/* XXX No NDP: IPv6 next hops are never resolved, and IPv6 transit
+	 * is dropped as no-neighbour. */
+	if (k->family != ADDR_V4 || !arp_source(p->cfg, k->ip, &src))
+		return -ENOTSUP;
+	memcpy(&dst, k->ip, 4);
+	m = neigh_arp_request(dp->ports.mp, &p->mac, src, dst);
+	if (!m) {
+		CTR_ADD(main_ctr(dp)->drop[DP_DROP_NO_MBUF], 1);
+		return -ENOMEM;
+	}
+	if (rte_eth_tx_burst(p->id, p->main_txq, &m, 1) != 1) {
+		CTR_ADD(main_ctr(dp)->drop[DP_DROP_TX_FULL], 1);
+		rte_pktmbuf_free(m);
+		return -ENOBUFS;
+	}
+	CTR_ADD(main_ctr(dp)->arp_requests, 1);
+	return 0;
+}
+
+unsigned int dp_main_poll(struct dp *dp)
+{
+	struct dp_counters *c = main_ctr(dp);
+	unsigned int n;
+
+	n = slowpath_to_kernel(dp->sp, &dp->ports, inspect, dp, c);
+	n += slowpath_from_kernel(&dp->ports, c);
+	n += neigh_poll(dp->neigh, rte_rdtsc(), send_request, dp);
+	return n;
+}
+
+void dp_stop(struct dp *dp)
+{
+	if (!dp->started)
+		return;
+	__atomic_store_n(&dp->running, 0, __ATOMIC_RELEASE);
+	for (unsigned int w = 0; w < dp->dc->n_workers; w++)
+		rte_eal_wait_lcore(dp->workers[w].lcore);
+	port_set_stop(&dp->ports);
+	dp->started = false;
+}
+
+void dp_destroy(struct dp *dp)
+{
+	if (!dp)
+		return;
+	dp_stop(dp);
+	/* Rings first: they hold mbufs of the pool the ports free. */
+	slowpath_free(dp->sp);
+	port_set_close(&dp->ports);
+	neigh_free(dp->neigh);
+	route_free(dp->routes);
+	rte_free(dp->rcu);
+	rte_free(dp->workers);
+	rte_free(dp->ctr);
+	rte_free(dp);
+}
+
+void dp_counters(const struct dp *dp, struct dp_counters *out)
+{
+	counters_sum(dp->ctr, dp->dc->n_workers + 1, out);
+}
+
+void dp_counters_print(const struct dp *dp, FILE *out)
+{
+	const char *names[DP_MAX_PORTS];
+	struct dp_counters sum;
+
+	for (unsigned int p = 0; p < dp->dc->n_ports; p++)
+		names[p] = dp->dc->ports[p].name;
+	dp_counters(dp, &sum);
+	counters_print(&sum, names, dp->dc->n_ports, out);
+}

@@ -1,0 +1,281 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+#include <rte_cycles.h>
+#include <rte_ethdev.h>
+#include <rte_pause.h>
+
+#include "neigh.h"
+#include "port.h"
+#include "route.h"
+#include "slowpath.h"
+#include "worker.h"
+
+/* Packets on their way out, per port, for one received burst. */
+struct txbuf {
+	struct rte_mbuf *m[WORKER_MAX_BURST];
+	uint16_t n;
+};
+
+struct round {
+	struct txbuf tx[DP_MAX_PORTS];
+	uint64_t now;
+};
+
+static inline void drop(struct worker_ctx *w, struct rte_mbuf *m,
+			enum dp_drop_reason why)
+{
+	CTR_ADD(w->ctr->drop[why], 1);
+	rte_pktmbuf_free(m);
+}
+
+/* The next hop's address: the gateway of the route or the destination. */
+static inline const uint8_t *next_hop(const struct worker_ctx *w,
+				      struct rte_mbuf *m, bool v6,
+				      const struct route_nexthop **nh)
+{
+	const uint8_t *dst;
+
+	if (v6) {
+		struct rte_ipv6_hdr *ip = rte_pktmbuf_mtod_offset(
+			m, struct rte_ipv6_hdr *, m->l2_len);
+
+		dst = ip->dst_addr;
+		*nh = route_lookup6(w->routes, dst);
+	} else {
+		struct rte_ipv4_hdr *ip = rte_pktmbuf_mtod_offset(
+			m, struct rte_ipv4_hdr *, m->l2_len);
+
+		dst = (const uint8_t *)&ip->dst_addr;
+		*nh = route_lookup4(w->routes, ip->dst_addr);
+	}
+	if (!*nh)
+		return NULL;
+	return (*nh)->via.family ? (*nh)->via.bytes : dst;
+}
+
+/* Route m, resolve the next hop, write the Ethernet header, queue it.
+ * Returns the drop reason, or DP_DROP_COUNT when m was queued. */
+static enum dp_drop_reason route_one(struct worker_ctx *w, struct rte_mbuf *m,
+				     struct round *r)
+{
+	bool v6 = RTE_ETH_IS_IPV6_HDR(m->packet_type);
+	const struct route_nexthop *nh;
+	const struct dp_port *p;
+	struct rte_ether_hdr *eth;
+	struct rte_ether_addr mac;
+	const uint8_t *hop;
+	bool lost = false;
+
+	hop = next_hop(w, m, v6, &nh);
+	if (!hop)
+		return DP_DROP_NO_ROUTE;
+	p = &w->ports->port[nh->port];
+	/* XXX Neither fragmentation nor ICMP "too big" (RFC 1191, 8201). */
+	if (rte_pktmbuf_pkt_len(m) - m->l2_len > p->mtu)
+		return DP_DROP_TOO_BIG;
+	if (!neigh_resolve(w->neigh, w->id, nh->port,
+			   v6 ? ADDR_V6 : ADDR_V4, hop, r->now, &mac, &lost)) {
+		if (lost)
+			CTR_ADD(w->ctr->neigh_requests_lost, 1);
+		return DP_DROP_NO_NEIGH;
+	}
+	eth = rte_pktmbuf_mtod(m, struct rte_ether_hdr *);
+	rte_ether_addr_copy(&mac, &eth->dst_addr);
+	rte_ether_addr_copy(&p->mac, &eth->src_addr);
+	eth->ether_type = v6 ? RTE_BE16(RTE_ETHER_TYPE_IPV6)
+			     : RTE_BE16(RTE_ETHER_TYPE_IPV4);
+	r->tx[nh->port].m[r->tx[nh->port].n++] = m;
+	return DP_DROP_COUNT;
+}
+
+static inline void forward(struct worker_ctx *w, struct rte_mbuf *m,
+			   struct round *r)
+{
+	enum dp_drop_reason why = route_one(w, m, r);
+
+	if (why != DP_DROP_COUNT)
+		drop(w, m, why);
+}
+
+static void flush(struct worker_ctx *w, struct round *r)
+{
+	for (unsigned int i = 0; i < w->ports->n; i++) {
+		struct txbuf *t = &r->tx[i];
+		uint64_t bytes = 0;
+		uint16_t sent;
+
+		if (!t->n)
+			continue;
+		for (uint16_t k = 0; k < t->n; k++)
+			bytes += rte_pktmbuf_pkt_len(t->m[k]);
+		sent = rte_eth_tx_burst(w->ports->port[i].id, (uint16_t)w->id,
+					t->m, t->n);
+		for (uint16_t k = sent; k < t->n; k++) {
+			bytes -= rte_pktmbuf_pkt_len(t->m[k]);
+			drop(w, t->m[k], DP_DROP_TX_FULL);
+		}
+		CTR_ADD(w->ctr->port[i].tx_packets, sent);
+		CTR_ADD(w->ctr->port[i].tx_bytes, bytes);
+		CTR_ADD(w->ctr->forwarded, sent);
+		t->n = 0;
+	}
+}
+
+/* Decrement TTLs in place, keeping the survivors; returns how many. */
+static uint16_t ttl_filter(struct worker_ctx *w, struct rte_mbuf **pkts,
+			   uint16_t n)
+{
+	uint16_t k = 0;
+
+	for (uint16_t i = 0; i < n; i++) {
+		if (route_ttl_decrement(pkts[i],
+					RTE_ETH_IS_IPV6_HDR(pkts[i]->packet_type)))
+			pkts[k++] = pkts[i];
+		else
+			drop(w, pkts[i], DP_DROP_TTL);
+	}
+	return k;
+}
+
+static void transit(struct worker_ctx *w, struct rte_mbuf **pkts,
+		    uint16_t n, struct round *r)
+{
+	const struct worker_hooks *h = w->hooks;
+	uint8_t verdict[WORKER_MAX_BURST];
+	struct esp_sa *sas[WORKER_MAX_BURST];
+	uint16_t n_out = 0;
+
+	n = ttl_filter(w, pkts, n);
+	if (!n)
+		return;
+	if (!h->spd_out) {
+		for (uint16_t i = 0; i < n; i++)
+			forward(w, pkts[i], r);
+		return;
+	}
+	h->spd_out(h->ctx, w->id, pkts, n, verdict, sas);
+	for (uint16_t i = 0; i < n; i++) {
+		if (verdict[i] == WORKER_BYPASS) {
+			forward(w, pkts[i], r);
+		} else if (verdict[i] == WORKER_PROTECT && h->esp_out) {
+			sas[n_out] = sas[i];
+			pkts[n_out++] = pkts[i];
+		} else {
+			drop(w, pkts[i], verdict[i] == WORKER_PROTECT
+				? DP_DROP_NO_ESP : DP_DROP_POLICY_DISCARD);
+		}
+	}
+	if (n_out)
+		n_out = h->esp_out(h->ctx, w->id, pkts, sas, n_out);
+	for (uint16_t i = 0; i < n_out; i++)
+		forward(w, pkts[i], r);
+}
+
+static void inbound(struct worker_ctx *w, struct rte_mbuf **pkts,
+		    uint16_t n, struct round *r)
+{
+	const struct worker_hooks *h = w->hooks;
+	struct esp_sa *sas[WORKER_MAX_BURST];
+
+	if (!h->esp_in) {
+		for (uint16_t i = 0; i < n; i++)
+			drop(w, pkts[i], DP_DROP_NO_ESP);
+		return;
+	}
+	n = h->esp_in(h->ctx, w->id, pkts, sas, n);
+	n = ttl_filter(w, pkts, n);
+	for (uint16_t i = 0; i < n; i++)
+		forward(w, pkts[i], r);
+}
+
+static void punt(struct worker_ctx *w, struct rte_mbuf **pkts, uint16_t n)
+{
+	unsigned int k = slowpath_punt(w->sp, w->id, pkts, n);
+
+	for (unsigned int i = k; i < n; i++)
+		drop(w, pkts[i], DP_DROP_RING_FULL);
+}
+
+/* Sort a received burst by class, then run each class as a burst. */
+static void process(struct worker_ctx *w, const struct dp_port *p,
+		    struct rte_mbuf **pkts, uint16_t n, struct round *r)
+{
+	struct rte_mbuf *slow[WORKER_MAX_BURST], *esp[WORKER_MAX_BURST];
+	struct rte_mbuf *tr[WORKER_MAX_BURST];
+	uint16_t n_slow = 0, n_esp = 0, n_tr = 0;
+	enum dp_drop_reason why;
+
+	for (uint16_t i = 0; i < n; i++) {
+		enum dp_class c = classify(pkts[i], &p->mac, w->local, &why);
+
+		CTR_ADD(w->ctr->cls[c], 1);
+		switch (c) {
+		case DP_CLS_SLOW:
+			slow[n_slow++] = pkts[i];
+			break;
+		case DP_CLS_ESP:
+		case DP_CLS_ESP_UDP:
+			esp[n_esp++] = pkts[i];
+			break;
+		case DP_CLS_TRANSIT:
+			tr[n_tr++] = pkts[i];
+			break;
+		default:
+			drop(w, pkts[i], why);
+		}
+	}
+	if (n_slow)
+		punt(w, slow, n_slow);
+	if (n_esp)
+		inbound(w, esp, n_esp, r);
+	if (n_tr)
+		transit(w, tr, n_tr, r);
+	flush(w, r);
+}
+
+unsigned int worker_poll(struct worker_ctx *w)
+{
+	struct rte_mbuf *pkts[WORKER_MAX_BURST];
+	struct round r;
+	unsigned int total = 0;
+
+	for (unsigned int i = 0; i < w->ports->n; i++)
+		r.tx[i].n = 0;
+	r.now = rte_rdtsc();
+	for (unsigned int q = 0; q < w->n_rxq; q++) {
+		const struct dp_port *p = &w->ports->port[w->rxq[q].port];
+		uint16_t n = rte_eth_rx_burst(p->id, w->rxq[q].queue, pkts,
+					      w->burst);
+		uint64_t bytes = 0;
+
+		if (!n)
+			continue;
+		for (uint16_t i = 0; i < n; i++)
+			bytes += rte_pktmbuf_pkt_len(pkts[i]);
+		CTR_ADD(w->ctr->port[w->rxq[q].port].rx_packets, n);
+		CTR_ADD(w->ctr->port[w->rxq[q].port].rx_bytes, bytes);
+		process(w, p, pkts, n, &r);
+		total += n;
+	}
+	if (w->rcu)
+		rte_rcu_qsbr_quiescent(w->rcu, w->id);
+	return total;
+}
+
+int worker_main(void *arg)
+{
+	struct worker_ctx *w = arg;
+
+	if (w->rcu) {
+		rte_rcu_qsbr_thread_register(w->rcu, w->id);
+		rte_rcu_qsbr_thread_online(w->rcu, w->id);
+	}
+	/* XXX Busy polling even when idle; no power management yet. */
+	while (__atomic_load_n(w->running, __ATOMIC_ACQUIRE))
+		if (!worker_poll(w))
+			rte_pause();
+	if (w->rcu) {
+		rte_rcu_qsbr_thread_offline(w->rcu, w->id);
+		rte_rcu_qsbr_thread_unregister(w->rcu, w->id);
+	}
+	return 0;
+}
