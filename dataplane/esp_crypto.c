@@ -1,0 +1,354 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+#include "esp_crypto.h"
+
+#include <sys/random.h>
+
+#include <rte_malloc.h>
+
+#include "esp_sa.h"
+
+/* Zero plaintext for the IV generator's CTR job. */
+static const uint8_t zeros[ESP_BURST_MAX * ESP_IV_MAX];
+
+static int random_bytes(void *buf, size_t len)
+{
+	return getrandom(buf, len, 0) == (ssize_t)len ? 0 : -1;
+}
+
+struct esp_crypto *esp_crypto_create(int socket)
+{
+	struct esp_crypto *cx;
+	uint8_t key[16];
+	IMB_ARCH arch;
+
+	cx = rte_zmalloc_socket("esp_crypto", sizeof(*cx), 64, socket);
+	if (cx == NULL)
+		return NULL;
+	cx->mgr = alloc_mb_mgr(0);
+	if (cx->mgr == NULL)
+		goto fail;
+	init_mb_mgr_auto(cx->mgr, &arch);
+	if (imb_get_errno(cx->mgr) != 0)
+		goto fail;
+
+	if (random_bytes(key, sizeof(key)) < 0 ||
+	    random_bytes(cx->iv_nonce, 4) < 0)
+		goto fail;
+	IMB_AES_KEYEXP_128(cx->mgr, key, cx->iv_enc, cx->iv_dec);
+	explicit_bzero(key, sizeof(key));
+	return cx;
+
+fail:
+	esp_crypto_free(cx);
+	return NULL;
+}
+
+void esp_crypto_free(struct esp_crypto *cx)
+{
+	if (cx == NULL)
+		return;
+	if (cx->mgr != NULL)
+		free_mb_mgr(cx->mgr);
+	memset(cx, 0, sizeof(*cx));
+	rte_free(cx);
+}
+
+int esp_crypto_gen_ivs(struct esp_crypto *cx, uint16_t n)
+{
+	IMB_MGR *mgr = cx->mgr;
+	IMB_JOB *job;
+	int rc = -1;
+
+	if (n == 0)
+		return 0;
+	/* Counter block: random 4 bytes | burst number | 32-bit block
+	 * counter that IPsec-MB appends, starting at 1. */
+	esp_st64(cx->iv_nonce + 4, ++cx->iv_burst);
+
+	job = IMB_GET_NEXT_JOB(mgr);
+	job->cipher_mode = IMB_CIPHER_CNTR;
+	job->cipher_direction = IMB_DIR_ENCRYPT;
+	job->chain_order = IMB_ORDER_CIPHER_HASH;
+	job->hash_alg = IMB_AUTH_NULL;
+	job->enc_keys = cx->iv_enc;
+	job->dec_keys = cx->iv_enc;
+	job->key_len_in_bytes = IMB_KEY_128_BYTES;
+	job->src = zeros;
+	job->dst = cx->ivs;
+	job->cipher_start_src_offset_in_bytes = 0;
+	job->msg_len_to_cipher_in_bytes = (uint64_t)n * ESP_IV_MAX;
+	job->iv = cx->iv_nonce;
+	job->iv_len_in_bytes = 12;
+	job->auth_tag_output = NULL;
+	job->auth_tag_output_len_in_bytes = 0;
+	job->user_data = NULL;
+
+	job = IMB_SUBMIT_JOB(mgr);
+	if (job == NULL)
+		job = IMB_FLUSH_JOB(mgr);
+	if (job != NULL && job->status == IMB_STATUS_COMPLETED)
+		rc = 0;
+	while (IMB_FLUSH_JOB(mgr) != NULL) /* nothing else is queued */
+		;
+	return rc;
+}
+
+static void complete(const IMB_JOB *job, uint8_t why[])
+{
+	uint16_t i = (uint16_t)(uintptr_t)job->user_data;
+
+	if (job->status != IMB_STATUS_COMPLETED)
+		why[i] = ESP_DROP_CRYPTO;
+}
+
+void esp_crypto_run(struct esp_crypto *cx, struct esp_sa *const sa[],
+		    uint8_t why[], uint16_t n)
+{
+	IMB_MGR *mgr = cx->mgr;
+	IMB_JOB *job;
+
+	for (uint16_t i = 0; i < n; i++) {
+		if (why[i] != ESP_DROP_NONE)
+			continue;
+		job = IMB_GET_NEXT_JOB(mgr);
+		sa[i]->job(sa[i], job, &cx->pkt[i], cx->ivs + i * ESP_IV_MAX);
+		job->user_data = (void *)(uintptr_t)i;
+		job = IMB_SUBMIT_JOB(mgr);
+		while (job != NULL) {
+			complete(job, why);
+			job = IMB_GET_COMPLETED_JOB(mgr);
+		}
+	}
+	while ((job = IMB_FLUSH_JOB(mgr)) != NULL)
+		complete(job, why);
+}
+
+/* The fields every ESP job sets; the cipher routines set the rest. */
+static void job_common(const struct esp_sa *sa, IMB_JOB *job,
+		       struct esp_pkt *p, uint32_t hdr)
+{
+	job->cipher_mode = sa->keys.cipher_mode;
+	job->hash_alg = sa->keys.hash_alg;
+	job->key_len_in_bytes = sa->keys.key_len;
+	job->src = p->esp;
+	job->dst = p->esp + hdr;
+	job->cipher_start_src_offset_in_bytes = hdr;
+	job->msg_len_to_cipher_in_bytes = p->ct_len;
+	job->auth_tag_output_len_in_bytes = sa->icv_len;
+}
+
+/*
+ * CBC + HMAC, RFC 4303 section 3.3.2 and 3.4.4: the ICV covers the ESP
+ * header, IV and ciphertext, and with ESN the high 32 bits of the sequence
+ * number appended (section 2.2.1), which are not sent: they are written
+ * where the ICV goes and the ICV overwrites them.
+ */
+static void cbc_job(const struct esp_sa *sa, IMB_JOB *job, struct esp_pkt *p,
+		    uint32_t hdr)
+{
+	job_common(sa, job, p, hdr);
+	job->enc_keys = sa->keys.aes.enc;
+	job->dec_keys = sa->keys.aes.dec;
+	job->iv = p->esp + ESP_HDR_LEN;
+	job->iv_len_in_bytes = 16;
+	job->hash_start_src_offset_in_bytes = 0;
+	job->msg_len_to_hash_in_bytes = hdr + p->ct_len + sa->sqh_len;
+	job->u.HMAC._hashed_auth_key_xor_ipad = sa->keys.ipad;
+	job->u.HMAC._hashed_auth_key_xor_opad = sa->keys.opad;
+}
+
+static void cbc_outb_job(const struct esp_sa *sa, IMB_JOB *job,
+			 struct esp_pkt *p, const uint8_t *iv)
+{
+	uint32_t hdr = ESP_HDR_LEN + 16;
+	uint8_t *icv = p->esp + hdr + p->ct_len;
+
+	memcpy(p->esp + ESP_HDR_LEN, iv, 16);
+	esp_st32(icv, (uint32_t)(p->seq >> 32));
+	cbc_job(sa, job, p, hdr);
+	job->cipher_direction = IMB_DIR_ENCRYPT;
+	job->chain_order = IMB_ORDER_CIPHER_HASH;
+	job->auth_tag_output = icv;
+}
+
+static void cbc_inb_job(const struct esp_sa *sa, IMB_JOB *job,
+			struct esp_pkt *p, const uint8_t *iv)
+{
+	uint32_t hdr = ESP_HDR_LEN + 16;
+	uint8_t *icv = p->esp + hdr + p->ct_len;
+
+	RTE_SET_USED(iv);
+	memcpy(p->icv, icv, sa->icv_len);
+	esp_st32(icv, (uint32_t)(p->seq >> 32));
+	cbc_job(sa, job, p, hdr);
+	job->cipher_direction = IMB_DIR_DECRYPT;
+	job->chain_order = IMB_ORDER_HASH_CIPHER;
+	job->auth_tag_output = p->calc;
+}
+
+/*
+ * AES-GCM, RFC 4106: nonce = salt | explicit IV (section 4), AAD = SPI |
+ * sequence number, 32 or 64 bits (section 5).  Without ESN, aad_off is 4
+ * and the SPI overwrites the high bits written first.
+ */
+static void gcm_job(const struct esp_sa *sa, IMB_JOB *job, struct esp_pkt *p)
+{
+	uint32_t hdr = ESP_HDR_LEN + 8;
+
+	memcpy(p->nonce, sa->keys.salt, ESP_SALT_LEN);
+	memcpy(p->nonce + ESP_SALT_LEN, p->esp + ESP_HDR_LEN, 8);
+	esp_st32(p->aad + 4, (uint32_t)(p->seq >> 32));
+	memcpy(p->aad + sa->aad_off, &sa->spi, 4);
+	esp_st32(p->aad + 8, (uint32_t)p->seq);
+
+	job_common(sa, job, p, hdr);
+	job->enc_keys = &sa->keys.gcm;
+	job->dec_keys = &sa->keys.gcm;
+	job->iv = p->nonce;
+	job->iv_len_in_bytes = IMB_GCM_IV_DATA_LEN;
+	job->hash_start_src_offset_in_bytes = hdr;
+	job->msg_len_to_hash_in_bytes = p->ct_len;
+	job->u.GCM.aad = p->aad + sa->aad_off;
+	job->u.GCM.aad_len_in_bytes = 12u - sa->aad_off;
+	job->u.GCM.ctx = NULL;
+}
+
+static void gcm_outb_job(const struct esp_sa *sa, IMB_JOB *job,
+			 struct esp_pkt *p, const uint8_t *iv)
+{
+	RTE_SET_USED(iv);
+	esp_st64(p->esp + ESP_HDR_LEN, p->seq); /* RFC 4106 section 3.1 */
+	gcm_job(sa, job, p);
+	job->cipher_direction = IMB_DIR_ENCRYPT;
+	job->chain_order = IMB_ORDER_CIPHER_HASH;
+	job->auth_tag_output = p->esp + ESP_HDR_LEN + 8 + p->ct_len;
+}
+
+static void gcm_inb_job(const struct esp_sa *sa, IMB_JOB *job,
+			struct esp_pkt *p, const uint8_t *iv)
+{
+	RTE_SET_USED(iv);
+	memcpy(p->icv, p->esp + ESP_HDR_LEN + 8 + p->ct_len, sa->icv_len);
+	gcm_job(sa, job, p);
+	job->cipher_direction = IMB_DIR_DECRYPT;
+	job->chain_order = IMB_ORDER_HASH_CIPHER;
+	job->auth_tag_output = p->calc;
+}
+
+/* H(K ^ pad) for HMAC, RFC 2104: the state after one block. */
+static void hmac_pad(IMB_MGR *mgr, IMB_HASH_ALG alg, const uint8_t *key,
+		     size_t key_len, uint8_t x, uint8_t *out)
+{
+	uint8_t block[128]; /* SHA-384/512 blocks; SHA-1/256 use 64 */
+
+	memset(block, x, sizeof(block));
+	for (size_t i = 0; i < key_len; i++)
+		block[i] ^= key[i];
+	switch (alg) {
+	case IMB_AUTH_HMAC_SHA_1:
+		IMB_SHA1_ONE_BLOCK(mgr, block, out);
+		break;
+	case IMB_AUTH_HMAC_SHA_256:
+		IMB_SHA256_ONE_BLOCK(mgr, block, out);
+		break;
+	case IMB_AUTH_HMAC_SHA_384:
+		IMB_SHA384_ONE_BLOCK(mgr, block, out);
+		break;
+	default:
+		IMB_SHA512_ONE_BLOCK(mgr, block, out);
+		break;
+	}
+	explicit_bzero(block, sizeof(block));
+}
+
+static IMB_HASH_ALG hmac_alg(enum algo_id id)
+{
+	switch (id) {
+	case ALGO_HMAC_SHA1_96:
+		return IMB_AUTH_HMAC_SHA_1;
+	case ALGO_HMAC_SHA256_128:
+		return IMB_AUTH_HMAC_SHA_256;
+	case ALGO_HMAC_SHA384_192:
+		return IMB_AUTH_HMAC_SHA_384;
+	case ALGO_HMAC_SHA512_256:
+		return IMB_AUTH_HMAC_SHA_512;
+	default:
+		return IMB_AUTH_NULL;
+	}
+}
+
+static int cbc_init(struct esp_sa *sa, const struct esp_params *p,
+		    IMB_MGR *mgr, const char **err)
+{
+	const struct algo *integ = algo_by_id(p->integ);
+	struct esp_keys *k = &sa->keys;
+
+	k->hash_alg = hmac_alg(p->integ);
+	if (integ == NULL || k->hash_alg == IMB_AUTH_NULL) {
+		*err = "CBC needs an HMAC integrity algorithm";
+		return -1;
+	}
+	k->cipher_mode = IMB_CIPHER_CBC;
+	if (k->key_len == 16)
+		IMB_AES_KEYEXP_128(mgr, p->cipher_key, k->aes.enc, k->aes.dec);
+	else
+		IMB_AES_KEYEXP_256(mgr, p->cipher_key, k->aes.enc, k->aes.dec);
+	hmac_pad(mgr, k->hash_alg, p->auth_key, integ->key_len, 0x36, k->ipad);
+	hmac_pad(mgr, k->hash_alg, p->auth_key, integ->key_len, 0x5c, k->opad);
+
+	sa->iv_len = 16;
+	sa->blk_mask = 15;
+	sa->icv_len = (uint8_t)integ->out_len;
+	sa->sqh_len = p->esn ? 4 : 0;
+	sa->job = p->dir == ESP_DIR_OUT ? cbc_outb_job : cbc_inb_job;
+	return 0;
+}
+
+static int gcm_init(struct esp_sa *sa, const struct esp_params *p,
+		    IMB_MGR *mgr, const char **err)
+{
+	struct esp_keys *k = &sa->keys;
+
+	if (p->integ != ALGO_INVALID) {
+		*err = "AES-GCM takes no separate integrity algorithm";
+		return -1;
+	}
+	k->cipher_mode = IMB_CIPHER_GCM;
+	k->hash_alg = IMB_AUTH_AES_GMAC;
+	if (k->key_len == 16)
+		IMB_AES128_GCM_PRE(mgr, p->cipher_key, &k->gcm);
+	else
+		IMB_AES256_GCM_PRE(mgr, p->cipher_key, &k->gcm);
+	memcpy(k->salt, p->salt, ESP_SALT_LEN);
+
+	sa->iv_len = 8;
+	sa->blk_mask = 3; /* RFC 4106 section 3: 4-byte alignment */
+	sa->icv_len = 16;
+	sa->aad_off = p->esn ? 0 : 4;
+	sa->job = p->dir == ESP_DIR_OUT ? gcm_outb_job : gcm_inb_job;
+	return 0;
+}
+
+int esp_crypto_sa_init(struct esp_sa *sa, const struct esp_params *p,
+		       struct esp_crypto *cx, const char **err)
+{
+	const struct algo *cipher = algo_by_id(p->cipher);
+
+	if (cipher == NULL || cipher->type != ALGO_ENCR ||
+	    !(cipher->flags & ALGO_ESP)) {
+		*err = "unsupported ESP encryption algorithm";
+		return -1;
+	}
+	sa->keys.key_len = (uint8_t)cipher->key_len;
+	switch (cipher->id) {
+	case ALGO_AES_128_CBC:
+	case ALGO_AES_256_CBC:
+		return cbc_init(sa, p, cx->mgr, err);
+	case ALGO_AES_128_GCM:
+	case ALGO_AES_256_GCM:
+		return gcm_init(sa, p, cx->mgr, err);
+	default:
+		*err = "unsupported ESP encryption algorithm";
+		return -1;
+	}
+}

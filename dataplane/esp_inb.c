@@ -1,0 +1,328 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Inbound ESP, RFC 4303 section 3.4, with UDP encapsulation (RFC 3948
+ * section 3) and RFC 6040 normal-mode ECN decapsulation.
+ *
+ * Order of checks: outer header and lengths, SPI, replay window (before
+ * the ICV, to drop replays cheaply), ICV, replay window update (only for
+ * packets whose ICV verified), padding and next header, inner header.
+ * Outer IPv4 fragments are dropped: XXX no reassembly.  UDP checksums of
+ * ESP-in-UDP are not verified (the ICV covers the ESP payload).
+ */
+#include "esp_inb.h"
+
+#include <rte_ip.h>
+#include <rte_mbuf.h>
+
+#include "esp_pad.h"
+
+#define IPV4_HDR_MIN 20
+#define IPV6_HDR_LEN 40
+#define UDP_HDR_LEN  8
+#define PROTO_ESP    50
+#define PROTO_UDP    17
+
+#define ECN_MASK   0x3
+#define ECN_ECT1   0x1
+#define ECN_ECT0   0x2
+#define ECN_CE     0x3
+
+/* Outer IPv4: sets *hl and *tot, the header and total lengths. */
+static inline uint8_t outer_ipv4(const uint8_t *ip, uint32_t dlen,
+				 uint32_t *hl, uint32_t *tot, uint8_t *proto)
+{
+	if (dlen < IPV4_HDR_MIN || ip[0] >> 4 != 4)
+		return ESP_DROP_MALFORMED;
+	*hl = (ip[0] & 0xfu) * 4u;
+	*tot = esp_ld16(ip + 2);
+	if (*hl < IPV4_HDR_MIN || *hl > dlen || *tot < *hl)
+		return ESP_DROP_MALFORMED;
+	if (rte_raw_cksum(ip, *hl) != 0xffff)
+		return ESP_DROP_MALFORMED;
+	if (esp_ld16(ip + 6) & 0x3fff) /* MF or an offset */
+		return ESP_DROP_FRAGMENT;
+	*proto = ip[9];
+	return ESP_DROP_NONE;
+}
+
+/* Outer IPv6.  XXX extension headers before ESP are not walked. */
+static inline uint8_t outer_ipv6(const uint8_t *ip, uint32_t dlen,
+				 uint32_t *hl, uint32_t *tot, uint8_t *proto)
+{
+	if (dlen < IPV6_HDR_LEN || ip[0] >> 4 != 6)
+		return ESP_DROP_MALFORMED;
+	*hl = IPV6_HDR_LEN;
+	*tot = IPV6_HDR_LEN + esp_ld16(ip + 4);
+	*proto = ip[6];
+	return ESP_DROP_NONE;
+}
+
+/* ESP header, lengths and the replay check; off is where ESP starts. */
+static inline uint8_t esp_header(struct esp_sa *sa, uint8_t *esp,
+				 uint32_t len, struct esp_pkt *p)
+{
+	uint32_t fixed = ESP_HDR_LEN + sa->iv_len + sa->icv_len;
+	uint32_t ct;
+
+	if (len < fixed + sa->blk_mask + 1u)
+		return ESP_DROP_BAD_LENGTH;
+	ct = len - fixed;
+	if (ct & sa->blk_mask)
+		return ESP_DROP_BAD_LENGTH;
+	if (memcmp(esp, &sa->spi, 4) != 0)
+		return ESP_DROP_UNKNOWN_SPI;
+
+	p->esp = esp;
+	p->ct_len = ct;
+	p->seq = replay_seq(&sa->win, esp_ld32(esp + 4));
+	if (!replay_check(&sa->win, p->seq))
+		return ESP_DROP_REPLAY;
+	return ESP_DROP_NONE;
+}
+
+static inline __rte_always_inline uint8_t
+inb_parse(struct esp_sa *sa, struct rte_mbuf *m, struct esp_pkt *p, bool v6,
+	  bool udp)
+{
+	uint8_t *ip = rte_pktmbuf_mtod(m, uint8_t *);
+	uint32_t hl, tot, dlen = m->data_len;
+	uint8_t proto, why;
+
+	why = v6 ? outer_ipv6(ip, dlen, &hl, &tot, &proto)
+		 : outer_ipv4(ip, dlen, &hl, &tot, &proto);
+	if (why != ESP_DROP_NONE)
+		return why;
+	if (tot > dlen)
+		return ESP_DROP_BAD_LENGTH; /* truncated */
+	rte_pktmbuf_trim(m, (uint16_t)(dlen - tot)); /* Ethernet padding */
+	if (proto != (udp ? PROTO_UDP : PROTO_ESP))
+		return ESP_DROP_ENCAP_MISMATCH;
+
+	if (udp) {
+		if (tot < hl + UDP_HDR_LEN)
+			return ESP_DROP_BAD_LENGTH;
+		if (memcmp(ip + hl + 2, &sa->local_port, 2) != 0)
+			return ESP_DROP_ENCAP_MISMATCH;
+		if (esp_ld16(ip + hl + 4) != tot - hl)
+			return ESP_DROP_BAD_LENGTH;
+		hl += UDP_HDR_LEN;
+	}
+	return esp_header(sa, ip + hl, tot - hl, p);
+}
+
+/* Padding and next header; sets *len to the payload length. */
+static inline uint8_t trailer(const struct esp_sa *sa, const struct esp_pkt *p,
+			      uint32_t *len, uint8_t *nh)
+{
+	const uint8_t *pt = p->esp + ESP_HDR_LEN + sa->iv_len;
+	uint32_t pad = pt[p->ct_len - 2];
+
+	*nh = pt[p->ct_len - 1];
+	if (pad + ESP_TRAILER_LEN > p->ct_len)
+		return ESP_DROP_BAD_PADDING;
+	*len = p->ct_len - ESP_TRAILER_LEN - pad;
+	if (!esp_pad_check(pt + *len, pad))
+		return ESP_DROP_BAD_PADDING;
+	if (*nh == ESP_NH_NONE)
+		return ESP_DROP_DUMMY;
+	return ESP_DROP_NONE;
+}
+
+/* Inner IP header in tunnel mode: its length, at most len (the rest is
+ * TFC padding, RFC 4303 section 2.7). */
+static inline uint8_t inner_len(const uint8_t *in, uint32_t len, uint8_t nh,
+				uint32_t *ilen)
+{
+	if (nh == ESP_NH_IPV4) {
+		if (len < IPV4_HDR_MIN || in[0] >> 4 != 4)
+			return ESP_DROP_BAD_NEXT_HDR;
+		*ilen = esp_ld16(in + 2);
+		if ((in[0] & 0xfu) < 5 || *ilen < (in[0] & 0xfu) * 4u)
+			return ESP_DROP_MALFORMED;
+	} else if (nh == ESP_NH_IPV6) {
+		if (len < IPV6_HDR_LEN || in[0] >> 4 != 6)
+			return ESP_DROP_BAD_NEXT_HDR;
+		*ilen = IPV6_HDR_LEN + esp_ld16(in + 4);
+	} else {
+		return ESP_DROP_BAD_NEXT_HDR;
+	}
+	return *ilen > len ? ESP_DROP_BAD_LENGTH : ESP_DROP_NONE;
+}
+
+/* RFC 6040 section 4.2: the inner ECN field after decapsulation, or -1 to
+ * drop (CE on a Not-ECT packet). */
+static inline int ecn_decap(uint8_t outer, uint8_t inner)
+{
+	if (outer == ECN_CE)
+		return inner == 0 ? -1 : ECN_CE;
+	if (outer == ECN_ECT1 && inner == ECN_ECT0)
+		return ECN_ECT1;
+	return inner;
+}
+
+static inline uint8_t ecn_apply(uint8_t *in, uint8_t outer)
+{
+	bool v6 = in[0] >> 4 == 6;
+	uint8_t inner = v6 ? (in[1] >> 4) & ECN_MASK : in[1] & ECN_MASK;
+	int ecn = ecn_decap(outer & ECN_MASK, inner);
+
+	if (ecn < 0)
+		return ESP_DROP_ECN;
+	if (ecn == inner)
+		return ESP_DROP_NONE;
+	if (v6) {
+		in[1] = (uint8_t)((in[1] & 0xcf) | ecn << 4);
+	} else {
+		in[1] = (uint8_t)((in[1] & ~ECN_MASK) | ecn);
+		esp_ipv4_csum_set(in);
+	}
+	return ESP_DROP_NONE;
+}
+
+static inline __rte_always_inline uint8_t
+inb_tun(struct esp_sa *sa, struct rte_mbuf *m, struct esp_pkt *p, bool v6)
+{
+	uint8_t *out = rte_pktmbuf_mtod(m, uint8_t *);
+	uint8_t *in = p->esp + ESP_HDR_LEN + sa->iv_len;
+	uint8_t tos = v6 ? (uint8_t)(out[0] << 4 | out[1] >> 4) : out[1];
+	uint32_t len, ilen;
+	uint8_t nh, why;
+
+	why = trailer(sa, p, &len, &nh);
+	if (why == ESP_DROP_NONE)
+		why = inner_len(in, len, nh, &ilen);
+	if (why == ESP_DROP_NONE)
+		why = ecn_apply(in, tos);
+	if (why != ESP_DROP_NONE)
+		return why;
+
+	rte_pktmbuf_adj(m, (uint16_t)(in - out));
+	rte_pktmbuf_trim(m, (uint16_t)(m->data_len - ilen));
+	p->len = ilen;
+	return ESP_DROP_NONE;
+}
+
+/*
+ * Transport mode: the IP header moves up to the payload and takes the
+ * next header.  XXX with NAT-T, TCP and UDP checksums of the payload are
+ * not fixed up for the translated addresses (RFC 3948 section 3.1.2); the
+ * original addresses (NAT-OA) are not known here.
+ */
+static inline __rte_always_inline uint8_t
+inb_trs(struct esp_sa *sa, struct rte_mbuf *m, struct esp_pkt *p, bool v6)
+{
+	uint8_t *ip = rte_pktmbuf_mtod(m, uint8_t *);
+	uint8_t *pt = p->esp + ESP_HDR_LEN + sa->iv_len;
+	uint32_t ihl = v6 ? IPV6_HDR_LEN : (ip[0] & 0xfu) * 4u;
+	uint32_t shift = (uint32_t)(pt - ip) - ihl;
+	uint32_t len;
+	uint8_t nh, why;
+
+	why = trailer(sa, p, &len, &nh);
+	if (why != ESP_DROP_NONE)
+		return why;
+
+	if (v6) {
+		ip[6] = nh;
+		esp_st16(ip + 4, (uint16_t)len);
+	} else {
+		ip[9] = nh;
+		esp_st16(ip + 2, (uint16_t)(ihl + len));
+		esp_ipv4_csum_set(ip);
+	}
+	memmove(ip + shift, ip, ihl);
+	rte_pktmbuf_adj(m, (uint16_t)shift);
+	rte_pktmbuf_trim(m, (uint16_t)(m->data_len - ihl - len));
+	p->len = ihl + len;
+	return ESP_DROP_NONE;
+}
+
+#define PARSE_VARIANT(name, v6, udp)                                         \
+	static uint8_t name(struct esp_sa *sa, struct rte_mbuf *m,           \
+			    struct esp_pkt *p)                               \
+	{                                                                    \
+		return inb_parse(sa, m, p, v6, udp);                         \
+	}
+#define FINISH_VARIANT(name, fn, v6)                                         \
+	static uint8_t name(struct esp_sa *sa, struct rte_mbuf *m,           \
+			    struct esp_pkt *p)                               \
+	{                                                                    \
+		return fn(sa, m, p, v6);                                     \
+	}
+
+PARSE_VARIANT(parse4, false, false)
+PARSE_VARIANT(parse4_udp, false, true)
+PARSE_VARIANT(parse6, true, false)
+PARSE_VARIANT(parse6_udp, true, true)
+FINISH_VARIANT(tun4, inb_tun, false)
+FINISH_VARIANT(tun6, inb_tun, true)
+FINISH_VARIANT(trs4, inb_trs, false)
+FINISH_VARIANT(trs6, inb_trs, true)
+
+/* For an outbound SA handed to the inbound path: no such inbound SPI. */
+static uint8_t wrong_dir(struct esp_sa *sa, struct rte_mbuf *m,
+			 struct esp_pkt *p)
+{
+	RTE_SET_USED(sa);
+	RTE_SET_USED(m);
+	RTE_SET_USED(p);
+	return ESP_DROP_UNKNOWN_SPI;
+}
+
+void esp_inb_sa_init(struct esp_sa *sa, const struct esp_params *p)
+{
+	static const esp_inb_parse_fn parse[2][2] = {
+		{ parse4, parse4_udp }, { parse6, parse6_udp },
+	};
+	static const esp_inb_finish_fn finish[2][2] = {
+		{ tun4, tun6 }, { trs4, trs6 },
+	};
+	bool trs = p->mode == ESP_MODE_TRANSPORT;
+	bool v6 = p->local.family == ADDR_V6;
+
+	sa->inb_parse = p->dir == ESP_DIR_IN ? parse[v6][p->natt != 0]
+					     : wrong_dir;
+	sa->inb_finish = finish[trs][v6];
+	if (p->dir == ESP_DIR_IN)
+		replay_init(&sa->win, p->replay_window, p->esn != 0);
+}
+
+static uint8_t verify(struct esp_sa *sa, struct rte_mbuf *m,
+		      struct esp_pkt *p)
+{
+	if (!esp_icv_equal(p->icv, p->calc, sa->icv_len))
+		return ESP_DROP_ICV;
+	if (!replay_update(&sa->win, p->seq))
+		return ESP_DROP_REPLAY; /* a copy earlier in this burst */
+	return sa->inb_finish(sa, m, p);
+}
+
+static uint16_t inb_pass(struct esp_crypto *cx, struct rte_mbuf *mb[],
+			 struct esp_sa *sa[], uint8_t why[], uint16_t n)
+{
+	uint16_t i;
+
+	for (i = 0; i < n; i++) {
+		why[i] = esp_sa_gate(sa[i], 0);
+		if (why[i] == ESP_DROP_NONE && unlikely(mb[i]->nb_segs > 1) &&
+		    rte_pktmbuf_linearize(mb[i]) != 0)
+			why[i] = ESP_DROP_NO_ROOM;
+		if (why[i] == ESP_DROP_NONE)
+			why[i] = sa[i]->inb_parse(sa[i], mb[i], &cx->pkt[i]);
+	}
+
+	esp_crypto_run(cx, sa, why, n);
+
+	for (i = 0; i < n; i++) {
+		if (why[i] == ESP_DROP_NONE)
+			why[i] = verify(sa[i], mb[i], &cx->pkt[i]);
+	}
+	esp_sa_account(sa, cx->pkt, why, n);
+	return esp_burst_split(mb, sa, why, n);
+}
+
+uint16_t esp_inb_process(struct esp_crypto *cx, struct rte_mbuf *mb[],
+			 struct esp_sa *sa[], uint8_t why[], uint16_t n)
+{
+	return esp_burst_run(cx, mb, sa, why, n, inb_pass);
+}

@@ -1,0 +1,361 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Outbound ESP, RFC 4303 section 3.1-3.3, with UDP encapsulation (RFC 3948
+ * section 2.1) and tunnel header rules from RFC 4301 section 5.1.2:
+ * - outer DSCP and ECN copied from the inner header: RFC 4301 5.1.2.1 for
+ *   DSCP, RFC 6040 "normal mode" for ECN (copying is what it prescribes);
+ * - outer IPv4 DF copied from an inner IPv4 header, clear for inner IPv6;
+ * - outer TTL or hop limit from the SA (default 64); the inner TTL is not
+ *   touched here, forwarding decremented it already;
+ * - outer IPv4 ID: the low 16 bits of the sequence number, unique per SA
+ *   within 65536 packets.  XXX two SAs between the same two gateways may
+ *   reuse an ID at the same time; only matters for fragmented outer packets.
+ */
+#include "esp_outb.h"
+
+#include <rte_ip.h>
+#include <rte_mbuf.h>
+
+#include "esp_pad.h"
+
+#define IPV4_HDR_MIN 20
+#define IPV6_HDR_LEN 40
+#define UDP_HDR_LEN  8
+#define PROTO_ESP    50
+#define PROTO_UDP    17
+
+/* Copy the header template under its sequence lock (esp_sa.h). */
+static inline void tmpl_copy(const struct esp_sa *sa, uint8_t *dst)
+{
+	const struct esp_tmpl *t = &sa->tmpl;
+	uint32_t before, after;
+
+	do {
+		before = __atomic_load_n(&t->lock, __ATOMIC_ACQUIRE);
+		memcpy(dst, t->hdr, t->len);
+		__atomic_thread_fence(__ATOMIC_ACQUIRE);
+		after = __atomic_load_n(&t->lock, __ATOMIC_RELAXED);
+	} while ((before & 1) || before != after);
+}
+
+/*
+ * Check the inner packet and trim Ethernet padding.  Sets the length, the
+ * next header for the trailer, the TOS / traffic class, and DF.
+ */
+static inline uint8_t inner_info(struct rte_mbuf *m, uint32_t *len,
+				 uint8_t *nh, uint8_t *tos, uint8_t *df)
+{
+	const uint8_t *ip = rte_pktmbuf_mtod(m, const uint8_t *);
+	uint32_t dlen = m->data_len;
+
+	if (dlen >= IPV4_HDR_MIN && ip[0] >> 4 == 4) {
+		*len = esp_ld16(ip + 2);
+		*nh = ESP_NH_IPV4;
+		*tos = ip[1];
+		*df = ip[6] & 0x40;
+		if (*len < (ip[0] & 0xfu) * 4u || (ip[0] & 0xfu) < 5)
+			return ESP_DROP_MALFORMED;
+	} else if (dlen >= IPV6_HDR_LEN && ip[0] >> 4 == 6) {
+		*len = IPV6_HDR_LEN + esp_ld16(ip + 4);
+		*nh = ESP_NH_IPV6;
+		*tos = (uint8_t)(ip[0] << 4 | ip[1] >> 4);
+		*df = 0;
+	} else {
+		return ESP_DROP_MALFORMED;
+	}
+	if (*len > dlen)
+		return ESP_DROP_MALFORMED;
+	rte_pktmbuf_trim(m, (uint16_t)(dlen - *len));
+	return ESP_DROP_NONE;
+}
+
+/* Room for hlen bytes in front and tlen bytes behind, in one segment. */
+static inline bool make_room(struct rte_mbuf *m, uint32_t hlen, uint32_t tlen)
+{
+	if (unlikely(m->nb_segs > 1) && rte_pktmbuf_linearize(m) != 0)
+		return false;
+	return rte_pktmbuf_headroom(m) >= hlen &&
+	       rte_pktmbuf_tailroom(m) >= tlen;
+}
+
+/* Padding and trailer behind the payload; the ICV space after them. */
+static inline void add_trailer(const struct esp_sa *sa, struct rte_mbuf *m,
+			       struct esp_pkt *p, uint32_t len, uint8_t nh)
+{
+	uint32_t pad = esp_pad_len(len, sa->blk_mask);
+	uint8_t *tr = (uint8_t *)rte_pktmbuf_append(
+		m, (uint16_t)(pad + ESP_TRAILER_LEN + sa->icv_len));
+
+	esp_pad_fill(tr, pad, nh);
+	p->ct_len = len + pad + ESP_TRAILER_LEN;
+}
+
+static inline void fill_ipv4(uint8_t *ip, uint32_t total, uint8_t tos,
+			     uint8_t df, uint64_t seq)
+{
+	ip[1] = tos;
+	esp_st16(ip + 2, (uint16_t)total);
+	esp_st16(ip + 4, (uint16_t)seq);
+	ip[6] = df; /* fragment offset 0 */
+	ip[7] = 0;
+	esp_ipv4_csum_set(ip);
+}
+
+static inline void fill_ipv6(uint8_t *ip, uint32_t total, uint8_t tc)
+{
+	ip[0] = (uint8_t)(0x60 | tc >> 4);
+	ip[1] = (uint8_t)(tc << 4); /* flow label 0 */
+	ip[2] = 0;
+	ip[3] = 0;
+	esp_st16(ip + 4, (uint16_t)(total - IPV6_HDR_LEN));
+}
+
+/*
+ * Tunnel mode, section 3.1.2: outer IP | [UDP] | ESP | IV | inner packet |
+ * padding | trailer | ICV.  v6 and udp are constants in each instance.
+ */
+static inline __rte_always_inline uint8_t
+outb_tun(struct esp_sa *sa, struct rte_mbuf *m, struct esp_pkt *p, bool v6,
+	 bool udp)
+{
+	uint32_t hlen = sa->tmpl.len + sa->iv_len;
+	uint32_t len, total, ip_len = v6 ? IPV6_HDR_LEN : IPV4_HDR_MIN;
+	uint8_t nh, tos, df, why;
+	uint8_t *h;
+
+	why = inner_info(m, &len, &nh, &tos, &df);
+	if (why != ESP_DROP_NONE)
+		return why;
+	if (!make_room(m, hlen, sa->blk_mask + ESP_TRAILER_LEN + sa->icv_len))
+		return ESP_DROP_NO_ROOM;
+	p->len = len;
+	add_trailer(sa, m, p, len, nh);
+	h = (uint8_t *)rte_pktmbuf_prepend(m, (uint16_t)hlen);
+
+	tmpl_copy(sa, h);
+	p->esp = h + sa->tmpl.len - ESP_HDR_LEN;
+	esp_st32(p->esp + 4, (uint32_t)p->seq);
+	total = hlen + p->ct_len + sa->icv_len;
+	if (udp)
+		esp_st16(h + ip_len + 4, (uint16_t)(total - ip_len));
+	if (v6)
+		fill_ipv6(h, total, tos);
+	else
+		fill_ipv4(h, total, tos, df, p->seq);
+	return ESP_DROP_NONE;
+}
+
+/*
+ * Transport mode, section 3.1.1: the IP header stays in front and ESP (and
+ * UDP) go between it and the payload.  XXX IPv6 extension headers are not
+ * parsed: everything after the fixed header is protected, which is wrong
+ * for hop-by-hop and routing headers.
+ */
+static inline __rte_always_inline uint8_t
+outb_trs(struct esp_sa *sa, struct rte_mbuf *m, struct esp_pkt *p, bool v6,
+	 bool udp)
+{
+	uint32_t ins = sa->tmpl.len + sa->iv_len;
+	uint32_t len, ihl, total;
+	uint8_t nh, tos, df, why;
+	uint8_t *ip;
+
+	why = inner_info(m, &len, &nh, &tos, &df);
+	if (why != ESP_DROP_NONE)
+		return why;
+	ip = rte_pktmbuf_mtod(m, uint8_t *);
+	if ((ip[0] >> 4 == 6) != v6)
+		return ESP_DROP_MALFORMED; /* not the SA's family */
+	ihl = v6 ? IPV6_HDR_LEN : (ip[0] & 0xfu) * 4u;
+	nh = v6 ? ip[6] : ip[9];
+	if (!make_room(m, ins, sa->blk_mask + ESP_TRAILER_LEN + sa->icv_len))
+		return ESP_DROP_NO_ROOM;
+	p->len = len;
+	add_trailer(sa, m, p, len - ihl, nh);
+	ip = (uint8_t *)rte_pktmbuf_prepend(m, (uint16_t)ins);
+	memmove(ip, ip + ins, ihl);
+
+	tmpl_copy(sa, ip + ihl);
+	p->esp = ip + ihl + sa->tmpl.len - ESP_HDR_LEN;
+	esp_st32(p->esp + 4, (uint32_t)p->seq);
+	total = ihl + ins + p->ct_len + sa->icv_len;
+	if (udp)
+		esp_st16(ip + ihl + 4, (uint16_t)(total - ihl));
+	if (v6) {
+		ip[6] = udp ? PROTO_UDP : PROTO_ESP;
+		esp_st16(ip + 4, (uint16_t)(total - IPV6_HDR_LEN));
+	} else {
+		ip[9] = udp ? PROTO_UDP : PROTO_ESP;
+		esp_st16(ip + 2, (uint16_t)total);
+		esp_ipv4_csum_set(ip);
+	}
+	return ESP_DROP_NONE;
+}
+
+#define OUTB_VARIANT(name, fn, v6, udp)                                      \
+	static uint8_t name(struct esp_sa *sa, struct rte_mbuf *m,           \
+			    struct esp_pkt *p)                               \
+	{                                                                    \
+		return fn(sa, m, p, v6, udp);                                \
+	}
+
+OUTB_VARIANT(tun4, outb_tun, false, false)
+OUTB_VARIANT(tun4_udp, outb_tun, false, true)
+OUTB_VARIANT(tun6, outb_tun, true, false)
+OUTB_VARIANT(tun6_udp, outb_tun, true, true)
+OUTB_VARIANT(trs4, outb_trs, false, false)
+OUTB_VARIANT(trs4_udp, outb_trs, false, true)
+OUTB_VARIANT(trs6, outb_trs, true, false)
+OUTB_VARIANT(trs6_udp, outb_trs, true, true)
+
+/* For an inbound SA handed to the outbound path: its SPI is unknown here. */
+static uint8_t wrong_dir(struct esp_sa *sa, struct rte_mbuf *m,
+			 struct esp_pkt *p)
+{
+	RTE_SET_USED(sa);
+	RTE_SET_USED(m);
+	RTE_SET_USED(p);
+	return ESP_DROP_UNKNOWN_SPI;
+}
+
+static void post_none(struct rte_mbuf *m)
+{
+	RTE_SET_USED(m);
+}
+
+/*
+ * UDP over IPv6 needs a checksum (RFC 8200 section 8.1; RFC 3948 only
+ * covers IPv4, where it is 0).  It covers the ciphertext, so it is computed
+ * after the crypto job.  XXX costs a pass over the packet; NICs that offload
+ * the UDP checksum would do it for free.
+ */
+static void post_udp6(struct rte_mbuf *m)
+{
+	struct rte_ipv6_hdr *ip = rte_pktmbuf_mtod(m, struct rte_ipv6_hdr *);
+	uint8_t *udp = (uint8_t *)ip + IPV6_HDR_LEN;
+	uint16_t sum;
+
+	esp_st16(udp + 6, 0);
+	sum = rte_ipv6_udptcp_cksum(ip, udp);
+	memcpy(udp + 6, &sum, sizeof(sum)); /* already in network order */
+}
+
+static void build_ip(struct esp_sa *sa, uint8_t *h)
+{
+	bool v6 = sa->local.family == ADDR_V6;
+	uint8_t proto = sa->natt ? PROTO_UDP : PROTO_ESP;
+
+	if (v6) {
+		h[0] = 0x60;
+		h[6] = proto;
+		h[7] = sa->ttl;
+		memcpy(h + 8, sa->local.v6, 16);
+		memcpy(h + 24, sa->remote.v6, 16);
+	} else {
+		h[0] = 0x45;
+		h[8] = sa->ttl;
+		h[9] = proto;
+		memcpy(h + 12, sa->local.v4, 4);
+		memcpy(h + 16, sa->remote.v4, 4);
+	}
+}
+
+/* The bytes every packet of the SA starts with. */
+static void tmpl_build(struct esp_sa *sa, struct esp_tmpl *t)
+{
+	uint32_t off = 0;
+
+	memset(t->hdr, 0, sizeof(t->hdr));
+	if (sa->mode == ESP_MODE_TUNNEL) {
+		build_ip(sa, t->hdr);
+		off = sa->local.family == ADDR_V6 ? IPV6_HDR_LEN
+						  : IPV4_HDR_MIN;
+	}
+	t->udp_off = (uint8_t)off;
+	if (sa->natt) {
+		memcpy(t->hdr + off, &sa->local_port, 2);
+		memcpy(t->hdr + off + 2, &sa->remote_port, 2);
+		off += UDP_HDR_LEN;
+	}
+	memcpy(t->hdr + off, &sa->spi, 4);
+	t->len = (uint8_t)(off + ESP_HDR_LEN);
+}
+
+void esp_outb_tmpl_update(struct esp_sa *sa)
+{
+	struct esp_tmpl next = sa->tmpl;
+
+	tmpl_build(sa, &next);
+	__atomic_fetch_add(&sa->tmpl.lock, 1, __ATOMIC_RELAXED); /* odd */
+	__atomic_thread_fence(__ATOMIC_RELEASE);
+	memcpy(sa->tmpl.hdr, next.hdr, sizeof(next.hdr));
+	sa->tmpl.len = next.len;
+	sa->tmpl.udp_off = next.udp_off;
+	__atomic_fetch_add(&sa->tmpl.lock, 1, __ATOMIC_RELEASE); /* even */
+}
+
+void esp_outb_sa_init(struct esp_sa *sa, const struct esp_params *p)
+{
+	static const esp_outb_hdr_fn table[2][2][2] = {
+		/* [transport][v6][udp] */
+		{ { tun4, tun4_udp }, { tun6, tun6_udp } },
+		{ { trs4, trs4_udp }, { trs6, trs6_udp } },
+	};
+	bool trs = p->mode == ESP_MODE_TRANSPORT;
+	bool v6 = p->local.family == ADDR_V6;
+
+	sa->outb_post = v6 && p->natt ? post_udp6 : post_none;
+	sa->outb_hdr = p->dir == ESP_DIR_OUT ? table[trs][v6][p->natt != 0]
+					     : wrong_dir;
+	tmpl_build(sa, &sa->tmpl);
+}
+
+/* Sequence numbers for a run of packets of one SA: one atomic add. */
+static void assign_seq(struct esp_sa *const sa[], struct esp_pkt pkt[],
+		       uint8_t why[], uint16_t n)
+{
+	uint16_t i, j;
+
+	for (i = 0; i < n; i = j) {
+		struct esp_sa *s = sa[i];
+		uint64_t first;
+
+		for (j = i + 1; j < n && sa[j] == s; j++)
+			;
+		first = __atomic_fetch_add(&s->seq_out, j - i,
+					   __ATOMIC_RELAXED) + 1;
+		for (uint16_t k = i; k < j; k++) {
+			pkt[k].seq = first + (k - i);
+			why[k] = esp_sa_gate(s, pkt[k].seq);
+		}
+	}
+}
+
+static uint16_t outb_pass(struct esp_crypto *cx, struct rte_mbuf *mb[],
+			  struct esp_sa *sa[], uint8_t why[], uint16_t n)
+{
+	uint16_t i;
+
+	assign_seq(sa, cx->pkt, why, n);
+	for (i = 0; i < n; i++) {
+		if (why[i] == ESP_DROP_NONE)
+			why[i] = sa[i]->outb_hdr(sa[i], mb[i], &cx->pkt[i]);
+	}
+
+	if (esp_crypto_gen_ivs(cx, n) < 0)
+		memset(why, ESP_DROP_CRYPTO, n);
+	esp_crypto_run(cx, sa, why, n);
+
+	for (i = 0; i < n; i++) {
+		if (why[i] == ESP_DROP_NONE)
+			sa[i]->outb_post(mb[i]);
+	}
+	esp_sa_account(sa, cx->pkt, why, n);
+	return esp_burst_split(mb, sa, why, n);
+}
+
+uint16_t esp_outb_process(struct esp_crypto *cx, struct rte_mbuf *mb[],
+			  struct esp_sa *sa[], uint8_t why[], uint16_t n)
+{
+	return esp_burst_run(cx, mb, sa, why, n, outb_pass);
+}

@@ -1,0 +1,239 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+#include "esp_sa.h"
+
+#include <stddef.h>
+#include <string.h>
+
+#include <rte_malloc.h>
+#include <rte_mbuf.h>
+
+#include "esp_crypto.h"
+#include "esp_inb.h"
+#include "esp_outb.h"
+
+static const char *check_addrs(const struct esp_params *p)
+{
+	if (p->local.family != ADDR_V4 && p->local.family != ADDR_V6)
+		return "local address family must be IPv4 or IPv6";
+	if (p->mode == ESP_MODE_TUNNEL && p->remote.family != p->local.family)
+		return "tunnel end points must be of one family";
+	if (p->natt && p->dir == ESP_DIR_OUT && p->remote_port == 0)
+		return "NAT-T needs the peer's UDP port";
+	return NULL;
+}
+
+static const char *check_params(const struct esp_params *p)
+{
+	if (p->spi < 256)
+		return "SPI 0-255 is reserved (RFC 4303 section 2.1)";
+	if (p->dir != ESP_DIR_IN && p->dir != ESP_DIR_OUT)
+		return "direction must be in or out";
+	if (p->mode != ESP_MODE_TUNNEL && p->mode != ESP_MODE_TRANSPORT)
+		return "mode must be tunnel or transport";
+	if (p->dir == ESP_DIR_IN && (p->replay_window < ESP_REPLAY_MIN ||
+				     p->replay_window > ESP_REPLAY_MAX))
+		return "replay window must be 64 to 4096 packets";
+	return check_addrs(p);
+}
+
+static uint64_t limit(uint64_t v)
+{
+	return v == 0 ? UINT64_MAX : v;
+}
+
+static void copy_params(struct esp_sa *sa, const struct esp_params *p)
+{
+	sa->spi = rte_cpu_to_be_32(p->spi);
+	sa->dir = p->dir;
+	sa->mode = p->mode;
+	sa->natt = p->natt != 0;
+	sa->esn = p->esn != 0;
+	sa->ttl = p->ttl ? p->ttl : ESP_TTL_DEFAULT;
+	sa->local_port = rte_cpu_to_be_16(p->local_port ? p->local_port
+							: ESP_NATT_PORT);
+	sa->remote_port = rte_cpu_to_be_16(p->remote_port);
+	sa->local = p->local;
+	sa->remote = p->remote;
+	sa->seq_max = p->esn ? UINT64_MAX : UINT32_MAX;
+	sa->hard_packets = limit(p->life.hard_packets);
+	sa->hard_bytes = limit(p->life.hard_bytes);
+	sa->soft_packets = limit(p->life.soft_packets);
+	sa->soft_bytes = limit(p->life.soft_bytes);
+}
+
+struct esp_sa *esp_sa_create(const struct esp_params *p,
+			     struct esp_crypto *cx, int socket,
+			     const char **err)
+{
+	uint32_t window = p->dir == ESP_DIR_IN ? p->replay_window
+					       : ESP_REPLAY_MIN;
+	struct esp_sa *sa;
+
+	*err = check_params(p);
+	if (*err != NULL)
+		return NULL;
+	sa = rte_zmalloc_socket("esp_sa", offsetof(struct esp_sa, win) +
+				replay_mem_size(window), RTE_CACHE_LINE_SIZE,
+				socket);
+	if (sa == NULL) {
+		*err = "out of memory";
+		return NULL;
+	}
+	copy_params(sa, p);
+	if (esp_crypto_sa_init(sa, p, cx, err) < 0) {
+		esp_sa_free(sa);
+		return NULL;
+	}
+	esp_outb_sa_init(sa, p);
+	esp_inb_sa_init(sa, p);
+	if (p->dir == ESP_DIR_OUT)
+		replay_init(&sa->win, window, false); /* unused, but sane */
+	return sa;
+}
+
+void esp_sa_free(struct esp_sa *sa)
+{
+	if (sa == NULL)
+		return;
+	explicit_bzero(&sa->keys, sizeof(sa->keys));
+	rte_free(sa);
+}
+
+int esp_sa_set_remote(struct esp_sa *sa, const struct ip_addr *addr,
+		      uint16_t port)
+{
+	if (addr->family != sa->local.family)
+		return -1;
+	sa->remote = *addr;
+	if (port != 0)
+		sa->remote_port = rte_cpu_to_be_16(port);
+	esp_outb_tmpl_update(sa);
+	return 0;
+}
+
+void esp_sa_stats_get(const struct esp_sa *sa, struct esp_sa_stats *st)
+{
+	memset(st, 0, sizeof(*st));
+	st->packets = __atomic_load_n(&sa->packets, __ATOMIC_RELAXED);
+	st->bytes = __atomic_load_n(&sa->bytes, __ATOMIC_RELAXED);
+	for (int i = 0; i < ESP_DROP_COUNT; i++) {
+		st->drop[i] = __atomic_load_n(&sa->drops[i], __ATOMIC_RELAXED);
+		st->drops += st->drop[i];
+	}
+	st->seq_out = __atomic_load_n(&sa->seq_out, __ATOMIC_RELAXED);
+	/* XXX torn read possible on 32-bit targets; espgw is 64-bit only. */
+	st->replay_top = __atomic_load_n(&sa->win.top, __ATOMIC_RELAXED);
+}
+
+uint32_t esp_sa_events(const struct esp_sa *sa)
+{
+	return __atomic_load_n(&sa->events, __ATOMIC_ACQUIRE);
+}
+
+uint32_t esp_sa_spi(const struct esp_sa *sa)
+{
+	return rte_be_to_cpu_32(sa->spi);
+}
+
+void esp_sa_set_next_seq(struct esp_sa *sa, uint64_t seq)
+{
+	__atomic_store_n(&sa->seq_out, seq - 1, __ATOMIC_RELAXED);
+}
+
+/* Counters for one SA's run of good packets. */
+static void account_run(struct esp_sa *sa, uint64_t pk, uint64_t by)
+{
+	uint64_t np, nb;
+
+	if (pk == 0)
+		return;
+	np = __atomic_add_fetch(&sa->packets, pk, __ATOMIC_RELAXED);
+	nb = __atomic_add_fetch(&sa->bytes, by, __ATOMIC_RELAXED);
+	if (unlikely(np >= sa->soft_packets || nb >= sa->soft_bytes))
+		esp_sa_raise(sa, ESP_SA_EV_SOFT_EXPIRED);
+	if (unlikely(np >= sa->hard_packets || nb >= sa->hard_bytes))
+		esp_sa_raise(sa, ESP_SA_EV_HARD_EXPIRED);
+}
+
+void esp_sa_account(struct esp_sa *const sa[], const struct esp_pkt *pkt,
+		    const uint8_t why[], uint16_t n)
+{
+	uint16_t i, j;
+
+	for (i = 0; i < n; i = j) {
+		uint64_t pk = 0, by = 0;
+
+		for (j = i; j < n && sa[j] == sa[i]; j++) {
+			if (why[j] == ESP_DROP_NONE) {
+				pk++;
+				by += pkt[j].len;
+			} else {
+				esp_sa_count_drop(sa[j], why[j]);
+			}
+		}
+		account_run(sa[i], pk, by);
+	}
+}
+
+uint16_t esp_burst_split(struct rte_mbuf *mb[], struct esp_sa *sa[],
+			 uint8_t why[], uint16_t n)
+{
+	struct rte_mbuf *bad_mb[ESP_BURST_MAX];
+	struct esp_sa *bad_sa[ESP_BURST_MAX];
+	uint8_t bad_why[ESP_BURST_MAX];
+	uint16_t good = 0, bad = 0;
+
+	for (uint16_t i = 0; i < n; i++) {
+		if (why[i] == ESP_DROP_NONE) {
+			mb[good] = mb[i];
+			sa[good] = sa[i];
+			why[good++] = ESP_DROP_NONE;
+		} else {
+			bad_mb[bad] = mb[i];
+			bad_sa[bad] = sa[i];
+			bad_why[bad++] = why[i];
+		}
+	}
+	memcpy(mb + good, bad_mb, bad * sizeof(mb[0]));
+	memcpy(sa + good, bad_sa, bad * sizeof(sa[0]));
+	memcpy(why + good, bad_why, bad);
+	return good;
+}
+
+static void reverse(struct rte_mbuf *mb[], struct esp_sa *sa[],
+		    uint8_t why[], uint32_t lo, uint32_t hi)
+{
+	while (lo + 1 < hi) {
+		struct rte_mbuf *m = mb[lo];
+		struct esp_sa *s = sa[lo];
+		uint8_t w = why[lo];
+
+		hi--;
+		mb[lo] = mb[hi];
+		sa[lo] = sa[hi];
+		why[lo] = why[hi];
+		mb[hi] = m;
+		sa[hi] = s;
+		why[hi] = w;
+		lo++;
+	}
+}
+
+uint16_t esp_burst_run(struct esp_crypto *cx, struct rte_mbuf *mb[],
+		       struct esp_sa *sa[], uint8_t why[], uint16_t n,
+		       esp_pass_fn pass)
+{
+	uint32_t good = 0, off, c, g;
+
+	for (off = 0; off < n; off += c) {
+		c = RTE_MIN((uint32_t)n - off, (uint32_t)ESP_BURST_MAX);
+		g = pass(cx, mb + off, sa + off, why + off, (uint16_t)c);
+		/* Rotate [good, off) (earlier drops) behind this pass's
+		 * good packets [off, off + g), by three reversals. */
+		reverse(mb, sa, why, good, off);
+		reverse(mb, sa, why, off, off + g);
+		reverse(mb, sa, why, good, off + g);
+		good += g;
+	}
+	return (uint16_t)good;
+}

@@ -1,0 +1,253 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * The data-plane ESP SA (RFC 4303), as the workers use it.
+ *
+ * Design
+ * - An SA is one direction.  esp_sa_create() resolves everything that
+ *   depends on configuration once: it expands the AES and GCM keys and
+ *   precomputes the HMAC inner and outer hash states (esp_crypto.c), builds
+ *   the template of the outer headers (outer IP in tunnel mode, UDP with
+ *   NAT-T, the ESP header), and picks the per-packet routines for the mode,
+ *   the outer family, NAT-T and the cipher.  Numbers that differ between
+ *   configurations (IV, ICV and block sizes, the ESN high-order bytes that
+ *   go into the ICV, the offset of the GCM AAD) are fields used in
+ *   arithmetic, so the per-packet code does not branch on configuration.
+ * - Workers process bursts of (mbuf, SA) pairs: esp_outb_process() and
+ *   esp_inb_process().  Each worker owns a struct esp_crypto (one IPsec-MB
+ *   manager and its scratch space); a burst becomes a burst of jobs.
+ * - The fields are grouped by who writes them: install-time fields first
+ *   (read by every packet), then the outbound sequence number and the
+ *   counters, then the inbound replay window.
+ *
+ * Rules with several workers (DESIGN.md decision 5)
+ * - Outbound: any number of workers may send on one SA at once.  Sequence
+ *   numbers come from an atomic fetch-and-add on seq_out, one per run of
+ *   packets of the SA in a burst, so no two packets, on any worker, ever
+ *   carry the same sequence number.  Packets may leave in a slightly
+ *   different order than their numbers; the peer's replay window absorbs
+ *   that (it only has to be larger than the reordering).
+ * - Inbound: the replay window of an SA is read and written by ONE worker
+ *   at a time, the SA's owning worker.  The dispatcher (RSS or a hand-off
+ *   ring, not part of this module) must deliver every packet of an inbound
+ *   SA to that worker; esp_inb_process() does not lock the window.
+ *   Ownership may move only while no worker holds the SA (after an RCU
+ *   grace period).
+ * - Counters are updated with relaxed atomics and may be read at any time
+ *   by the main lcore (esp_sa_stats_get()); they are exact, but a reader
+ *   may see packets and bytes of a burst at slightly different moments.
+ * - esp_sa_set_remote() may run on the main lcore while workers send: the
+ *   header template is protected by a sequence lock (writers: one thread).
+ * - Freeing: remove the SA from every table, wait for an RCU grace period,
+ *   then esp_sa_free().
+ */
+#ifndef ESPGW_ESP_SA_H
+#define ESPGW_ESP_SA_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <intel-ipsec-mb.h>
+#include <rte_branch_prediction.h>
+#include <rte_common.h>
+
+#include "esp_drop.h"
+#include "esp_params.h"
+#include "replay.h"
+
+struct esp_sa;
+struct esp_pkt;
+struct esp_crypto;
+struct rte_mbuf;
+
+/*
+ * Per-packet routines, chosen at install.  Those returning uint8_t return
+ * 0 or an enum esp_drop reason.
+ */
+typedef uint8_t (*esp_outb_hdr_fn)(struct esp_sa *sa, struct rte_mbuf *m,
+				   struct esp_pkt *p);
+typedef void (*esp_outb_post_fn)(struct rte_mbuf *m);
+typedef uint8_t (*esp_inb_parse_fn)(struct esp_sa *sa, struct rte_mbuf *m,
+				    struct esp_pkt *p);
+typedef uint8_t (*esp_inb_finish_fn)(struct esp_sa *sa, struct rte_mbuf *m,
+				     struct esp_pkt *p);
+typedef void (*esp_job_fn)(const struct esp_sa *sa, IMB_JOB *job,
+			   struct esp_pkt *p, const uint8_t *iv);
+
+/* Outer IPv6 (40) + UDP (8) + ESP header (8). */
+#define ESP_TMPL_MAX 56
+
+/* Header template, under a sequence lock (odd `lock`: being written). */
+struct esp_tmpl {
+	uint32_t lock;
+	uint8_t len;     /* bytes of hdr[] */
+	uint8_t udp_off; /* offset of the UDP header with NAT-T */
+	uint8_t pad[2];
+	uint8_t hdr[ESP_TMPL_MAX];
+};
+
+/* Cipher and integrity state, expanded at install (esp_crypto.c). */
+struct esp_keys {
+	union {
+		struct {
+			uint8_t enc[16 * 15] __rte_aligned(16);
+			uint8_t dec[16 * 15] __rte_aligned(16);
+		} aes;
+		struct gcm_key_data gcm;
+	};
+	uint8_t ipad[128] __rte_aligned(16); /* hash state after K ^ ipad */
+	uint8_t opad[128] __rte_aligned(16); /* hash state after K ^ opad */
+	uint8_t salt[ESP_SALT_LEN];
+	uint8_t key_len;  /* AES key bytes */
+	uint8_t pad[3];
+	IMB_CIPHER_MODE cipher_mode;
+	IMB_HASH_ALG hash_alg;
+} __rte_aligned(64);
+
+/* Bits of esp_sa.events, for the main lcore to raise channel events. */
+#define ESP_SA_EV_SEQ_EXHAUSTED 0x1u /* outbound SA stopped, RFC 4303 3.3.3 */
+#define ESP_SA_EV_SOFT_EXPIRED  0x2u /* soft byte/packet lifetime reached */
+#define ESP_SA_EV_HARD_EXPIRED  0x4u /* hard lifetime: the SA drops all */
+
+struct esp_sa {
+	/* Install-time, read by every packet. */
+	uint32_t spi;       /* network byte order */
+	uint8_t dir;        /* enum esp_dir */
+	uint8_t mode;       /* enum esp_mode */
+	uint8_t iv_len;     /* 16 CBC, 8 GCM */
+	uint8_t icv_len;
+	uint8_t blk_mask;   /* ciphertext alignment - 1: 15 CBC, 3 GCM */
+	uint8_t sqh_len;    /* 4: ESN high bits appended for the HMAC */
+	uint8_t aad_off;    /* GCM AAD starts at esp_pkt.aad + aad_off */
+	uint8_t ttl;
+	uint16_t local_port; /* NAT-T, network byte order */
+	uint16_t pad0;
+	uint64_t seq_max;   /* last usable outbound sequence number */
+	uint64_t hard_packets, hard_bytes; /* UINT64_MAX: no limit */
+	uint64_t soft_packets, soft_bytes;
+	esp_outb_hdr_fn outb_hdr;
+	esp_outb_post_fn outb_post;
+	esp_inb_parse_fn inb_parse;
+	esp_inb_finish_fn inb_finish;
+	esp_job_fn job;
+	struct esp_tmpl tmpl;
+	struct esp_keys keys;
+
+	/* Written by every worker sending on the SA (outbound). */
+	uint64_t seq_out __rte_cache_aligned; /* last sequence number used */
+	uint64_t packets;   /* inner packets and bytes protected */
+	uint64_t bytes;
+	uint32_t events;    /* ESP_SA_EV_*, set once, read by the main lcore */
+
+	/* Rarely written. */
+	uint64_t drops[ESP_DROP_COUNT] __rte_cache_aligned;
+
+	/* Cold: kept to rebuild the template. */
+	struct ip_addr local, remote;
+	uint16_t remote_port; /* network byte order */
+	uint8_t natt;
+	uint8_t esn;
+
+	/* Inbound: the owning worker's alone.  Must stay last. */
+	struct replay_window win __rte_cache_aligned;
+};
+
+struct esp_sa_stats {
+	uint64_t packets;
+	uint64_t bytes;
+	uint64_t drops;                  /* sum of drop[] */
+	uint64_t drop[ESP_DROP_COUNT];   /* by enum esp_drop */
+	uint64_t seq_out;                /* outbound: last number used */
+	uint64_t replay_top;             /* inbound: highest number accepted */
+};
+
+/*
+ * Install an SA.  Validates p, expands keys with cx's IPsec-MB manager (the
+ * installer's own, on the main lcore) and allocates on NUMA node socket
+ * (SOCKET_ID_ANY is fine).  Returns NULL with *err set to a reason
+ * (never containing key material) on failure.
+ */
+struct esp_sa *esp_sa_create(const struct esp_params *p,
+			     struct esp_crypto *cx, int socket,
+			     const char **err);
+
+/* Wipe the keys and free.  Only after an RCU grace period, see above. */
+void esp_sa_free(struct esp_sa *sa);
+
+/*
+ * NAT-T: the peer's address or port changed (the control plane learnt it
+ * from IKE, RFC 3948 / RFC 7296 section 2.23).  Safe while workers send on
+ * the SA; callers on one thread only.  port in host order; 0 keeps the
+ * current port.  Returns -1 if the family differs from the SA's.
+ */
+int esp_sa_set_remote(struct esp_sa *sa, const struct ip_addr *addr,
+		      uint16_t port);
+
+/* A consistent-enough snapshot of the counters; any thread. */
+void esp_sa_stats_get(const struct esp_sa *sa, struct esp_sa_stats *st);
+
+/* ESP_SA_EV_* bits raised so far; any thread. */
+uint32_t esp_sa_events(const struct esp_sa *sa);
+
+/* The SPI in host byte order. */
+uint32_t esp_sa_spi(const struct esp_sa *sa);
+
+/*
+ * Tests and benchmarks only: the next outbound packet gets sequence number
+ * seq.  Not safe while workers send on the SA.
+ */
+void esp_sa_set_next_seq(struct esp_sa *sa, uint64_t seq);
+
+/*
+ * Burst plumbing shared by esp_outb.c and esp_inb.c.
+ */
+
+/* Raise event bits once; any thread. */
+static inline void esp_sa_raise(struct esp_sa *sa, uint32_t ev)
+{
+	if ((__atomic_load_n(&sa->events, __ATOMIC_RELAXED) & ev) != ev)
+		__atomic_fetch_or(&sa->events, ev, __ATOMIC_RELEASE);
+}
+
+/*
+ * May a packet with sequence number seq (0 inbound) use sa?  Without ESN
+ * the counter must not cycle (RFC 4303 section 3.3.3): past seq_max the SA
+ * stops and tells the main lcore.
+ */
+static inline uint8_t esp_sa_gate(struct esp_sa *sa, uint64_t seq)
+{
+	if (unlikely(seq > sa->seq_max)) {
+		esp_sa_raise(sa, ESP_SA_EV_SEQ_EXHAUSTED);
+		return ESP_DROP_SEQ_EXHAUSTED;
+	}
+	if (unlikely(__atomic_load_n(&sa->events, __ATOMIC_RELAXED) &
+		     ESP_SA_EV_HARD_EXPIRED))
+		return ESP_DROP_SA_EXPIRED;
+	return ESP_DROP_NONE;
+}
+
+/* Add good packets and drops of a pass to the SAs' counters; raise soft
+ * and hard lifetime events. */
+void esp_sa_account(struct esp_sa *const sa[], const struct esp_pkt *pkt,
+		    const uint8_t why[], uint16_t n);
+
+/* Stable partition of a pass: good packets first.  Returns their count. */
+uint16_t esp_burst_split(struct rte_mbuf *mb[], struct esp_sa *sa[],
+			 uint8_t why[], uint16_t n);
+
+typedef uint16_t (*esp_pass_fn)(struct esp_crypto *cx, struct rte_mbuf *mb[],
+				struct esp_sa *sa[], uint8_t why[],
+				uint16_t n);
+
+/* Run pass over passes of at most ESP_BURST_MAX packets and gather the
+ * good packets of all of them first. */
+uint16_t esp_burst_run(struct esp_crypto *cx, struct rte_mbuf *mb[],
+		       struct esp_sa *sa[], uint8_t why[], uint16_t n,
+		       esp_pass_fn pass);
+
+/* Count a drop of one packet on sa; any worker. */
+static inline void esp_sa_count_drop(struct esp_sa *sa, uint8_t why)
+{
+	__atomic_fetch_add(&sa->drops[why], 1, __ATOMIC_RELAXED);
+}
+
+#endif
