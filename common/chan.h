@@ -13,7 +13,8 @@
  * re-installs its state.
  *
  * The segment holds key material (SA records in the command ring): see
- * struct chan_sa for who wipes what.  It is created mode 0600.
+ * struct chan_sa for who wipes what.  It is created mode 0600, so both
+ * daemons run as one user.
  *
  * Thread-safety: a struct chan belongs to one thread; each side is the only
  * producer of its send ring and the only consumer of its receive ring.
@@ -56,6 +57,8 @@ struct chan_seg {
 	uint32_t slot_size;        /* CHAN_SLOT_SIZE */
 };
 
+static_assert(ATOMIC_LLONG_LOCK_FREE == 2, "shared-memory atomics must be "
+					    "lock-free");
 static_assert(offsetof(struct chan_seg, version) == 8, "segment layout");
 static_assert(sizeof(struct chan_seg) == 64, "segment layout");
 
@@ -110,7 +113,14 @@ int chan_attach(const char *name, struct chan **out, char *why,
  */
 void chan_close(struct chan *ch);
 
-/* espgw-control: has the data plane gone or been replaced? */
+/*
+ * espgw-control: has the data plane gone or been replaced?  One atomic load
+ * while the segment is live; a shm_open and mmap only once it is dead.
+ *
+ * XXX A data plane killed without a successor leaves its segment looking
+ * live (nobody marks it dead), so this says ALIVE until the next one
+ * starts; a heartbeat counter in the header would tell.
+ */
 enum chan_peer chan_check(struct chan *ch);
 
 /*
