@@ -31,6 +31,7 @@ struct route_table *route_create(const char *name, int socket,
 		return NULL;
 	/* One next hop per route at most. */
 	t->max_nh = max_routes;
+	t->default4 = t->default6 = -1;
 	t->nh = rte_calloc_socket("route_nh", t->max_nh, sizeof(*t->nh), 0,
 				  socket);
 	snprintf(n, sizeof(n), "%s4", name);
@@ -100,6 +101,11 @@ int route_add(struct route_table *t, const struct ip_prefix *dst,
 	if (i < 0)
 		return i;
 
+	if (dst->len == 0) {
+		*(dst->addr.family == ADDR_V4 ? &t->default4
+					      : &t->default6) = i;
+		return 0;
+	}
 	if (dst->addr.family == ADDR_V4) {
 		memcpy(&a, dst->addr.v4, 4);
 		rc = rte_lpm_add(t->lpm4, rte_be_to_cpu_32(a), dst->len,

@@ -31,6 +31,9 @@ struct route_table {
 	struct rte_lpm6 *lpm6;
 	struct route_nexthop *nh;
 	uint32_t n_nh, max_nh;
+	/* rte_lpm and rte_lpm6 take no /0: the default routes live here,
+	 * as next-hop indexes, or -1. */
+	int32_t default4, default6;
 };
 
 /* name must be unique among DPDK objects of this process. */
@@ -53,9 +56,9 @@ route_lookup4(const struct route_table *t, uint32_t dst_be)
 {
 	uint32_t i;
 
-	if (rte_lpm_lookup(t->lpm4, rte_be_to_cpu_32(dst_be), &i) != 0)
-		return NULL;
-	return &t->nh[i];
+	if (rte_lpm_lookup(t->lpm4, rte_be_to_cpu_32(dst_be), &i) == 0)
+		return &t->nh[i];
+	return t->default4 < 0 ? NULL : &t->nh[t->default4];
 }
 
 static inline const struct route_nexthop *
@@ -63,9 +66,9 @@ route_lookup6(const struct route_table *t, const uint8_t *dst)
 {
 	uint32_t i;
 
-	if (rte_lpm6_lookup(t->lpm6, dst, &i) != 0)
-		return NULL;
-	return &t->nh[i];
+	if (rte_lpm6_lookup(t->lpm6, dst, &i) == 0)
+		return &t->nh[i];
+	return t->default6 < 0 ? NULL : &t->nh[t->default6];
 }
 
 /*
