@@ -212,7 +212,8 @@ static void describe_static(const struct cfg_dataplane *dp, FILE *out)
 		fprintf(out, "    %s -> %s", prefix_format(&p->src_address, l),
 			prefix_format(&p->dst_address, r));
 		protocol(out, p->protocol);
-		fprintf(out, ", %s%s%s\n", cfg_action_name(p->action), p->sa >= 0 ? " with " : "",
+		fprintf(out, ", %s%s%s\n", cfg_action_name(p->action),
+			p->sa >= 0 ? " with " : "",
 			p->sa >= 0 ? dp->static_sas[p->sa].name : "");
 	}
 }

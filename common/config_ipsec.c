@@ -297,7 +297,15 @@ static void add_builtins(struct cfg_ipsec *ipsec)
 
 void rd_ipsec(struct cfg_reader *rd, const config_setting_t *set)
 {
+	static const char *const keys[] = {
+		"pools",    "mode_configs", "proposals", "policy_groups",
+		"profiles", "policies",     "peers",     "identities", NULL
+	};
 	struct cfg_ipsec *ipsec = &rd->cfg->ipsec;
+	struct cfg_obj o;
+
+	if (set && obj_start(&o, rd, set, "ipsec", -1))
+		obj_keys(&o, keys);
 
 	ipsec->pools = rd_each(rd, set, "ipsec", "pools",
 			       sizeof(*ipsec->pools), 0, &ipsec->n_pools,

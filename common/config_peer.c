@@ -35,6 +35,7 @@ static void read_peer(struct cfg_obj *o, void *elem)
 	};
 	const struct cfg_ipsec *ipsec = &o->rd->cfg->ipsec;
 	struct cfg_peer *p = elem;
+	bool addr_ok;
 	uint64_t port;
 	int mode;
 
@@ -44,7 +45,7 @@ static void read_peer(struct cfg_obj *o, void *elem)
 	p->profile = default_of(NAMES_OF("profile", profiles));
 	obj_name(o, p->name);
 	obj_keys(o, keys);
-	obj_prefix(o, "address", &p->address);
+	addr_ok = obj_prefix(o, "address", &p->address);
 	obj_addr(o, "local_address", &p->local_address);
 	if (obj_uint(o, "port", 1, 65535, &port))
 		p->port = (uint16_t)port;
@@ -54,8 +55,10 @@ static void read_peer(struct cfg_obj *o, void *elem)
 	obj_bool(o, "send_initial_contact", &p->send_initial_contact);
 
 	/* RFC 7296 section 2: the initiator must know whom to contact. */
-	if (!p->passive && (p->address.addr.family == 0 ||
-			    p->address.len != addr_len(&p->address.addr) * 8))
+	if (!p->passive &&
+	    (addr_ok || !config_setting_get_member(o->set, "address")) &&
+	    (p->address.addr.family == 0 ||
+	     p->address.len != addr_len(&p->address.addr) * 8))
 		obj_error(o, "address", "not a single address, but the peer "
 			  "is not passive; expected one address to initiate "
 			  "to, or passive = true");
