@@ -2,7 +2,6 @@
 #include <errno.h>
 #include <string.h>
 
-#include <rte_bus_vdev.h>
 #include <rte_dev.h>
 #include <rte_lcore.h>
 
@@ -143,7 +142,9 @@ static int open_tap(struct port_set *ps, struct dp_port *p)
 	rte_ether_format_addr(mac, sizeof(mac), &p->mac);
 	snprintf(args, sizeof(args), "iface=%s,mac=%s", p->cfg->slow_path,
 		 mac);
-	rc = rte_vdev_init(name, args);
+	/* Through the EAL's hotplug: Debian's libdpdk.pc does not link
+	 * the vdev bus library that has rte_vdev_init(). */
+	rc = rte_eal_hotplug_add("vdev", name, args);
 	if (rc == 0) {
 		p->tap_open = true;
 		rc = rte_eth_dev_get_port_by_name(name, &p->tap);
@@ -240,7 +241,7 @@ void port_set_close(struct port_set *ps)
 		if (p->tap_open) {
 			snprintf(name, sizeof(name), "net_tap_espgw%u", i);
 			rte_eth_dev_close(p->tap);
-			rte_vdev_uninit(name);
+			rte_eal_hotplug_remove("vdev", name);
 		}
 		/* The device itself stays probed; the EAL owns it. */
 		if (port_index(ps, p->id) == i)
