@@ -1,0 +1,1105 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * The ESP core against an independent implementation (esp_oracle.c, OpenSSL
+ * EVP written from the RFCs): every algorithm, mode, family, NAT-T and ESN
+ * combination both ways; IV and nonce uniqueness; replay, ICV, length,
+ * padding and encapsulation drops with their counters; no mbuf leaks.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+#include <pthread.h>
+
+#include <rte_eal.h>
+#include <rte_mbuf.h>
+#include <rte_mempool.h>
+
+#include "esp_crypto.h"
+#include "esp_inb.h"
+#include "esp_oracle.h"
+#include "esp_outb.h"
+#include "esp_sa.h"
+
+#define POOL_SIZE 2047
+#define PEER_PORT 31000
+
+static struct rte_mempool *pool;
+static struct esp_crypto *cx;
+
+/* ---- packets and SAs ---- */
+
+static uint16_t csum(const uint8_t *b, size_t len)
+{
+	return oracle_csum(b, len, 0);
+}
+
+/* An IPv4 or IPv6 UDP packet with payload bytes of a seed pattern. */
+static size_t make_inner(uint8_t *b, int fam, size_t payload, uint32_t seed,
+			 uint8_t tos)
+{
+	size_t hl = fam == 6 ? 40 : 20, len = hl + 8 + payload;
+
+	memset(b, 0, hl + 8);
+	if (fam == 6) {
+		b[0] = (uint8_t)(0x60 | tos >> 4);
+		b[1] = (uint8_t)(tos << 4 | 0x1);
+		b[4] = (uint8_t)((len - 40) >> 8);
+		b[5] = (uint8_t)(len - 40);
+		b[6] = 17;
+		b[7] = 63;
+		b[8] = 0xfd, b[23] = 1;
+		b[24] = 0xfd, b[39] = 2;
+	} else {
+		b[0] = 0x45;
+		b[1] = tos;
+		b[2] = (uint8_t)(len >> 8);
+		b[3] = (uint8_t)len;
+		b[4] = (uint8_t)seed;
+		b[6] = 0x40; /* DF */
+		b[8] = 63;
+		b[9] = 17;
+		b[12] = 10, b[13] = 1, b[15] = 1;
+		b[16] = 10, b[17] = 2, b[19] = (uint8_t)seed;
+		b[10] = 0, b[11] = 0;
+		uint16_t c = csum(b, 20);
+		b[10] = (uint8_t)(c >> 8);
+		b[11] = (uint8_t)c;
+	}
+	b[hl] = 0x30, b[hl + 1] = 0x39;
+	b[hl + 2] = 0x00, b[hl + 3] = 0x35;
+	b[hl + 4] = (uint8_t)((8 + payload) >> 8);
+	b[hl + 5] = (uint8_t)(8 + payload);
+	for (size_t i = 0; i < payload; i++)
+		b[hl + 8 + i] = (uint8_t)(seed * 31 + i);
+	return len;
+}
+
+static struct rte_mbuf *mbuf_of(const uint8_t *b, size_t len)
+{
+	struct rte_mbuf *m = rte_pktmbuf_alloc(pool);
+
+	assert_non_null(m);
+	assert_non_null(rte_pktmbuf_append(m, (uint16_t)len));
+	memcpy(rte_pktmbuf_mtod(m, uint8_t *), b, len);
+	return m;
+}
+
+static void params_init(struct esp_params *p, uint16_t cipher, uint16_t integ,
+			int mode, int fam, bool natt, bool esn, uint8_t dir)
+{
+	memset(p, 0, sizeof(*p));
+	p->spi = 0x10000 + cipher * 256u + integ;
+	p->dir = dir;
+	p->mode = (uint8_t)mode;
+	p->natt = natt;
+	p->esn = esn;
+	if (fam == 6) {
+		addr_parse("2001:db8::1", &p->local);
+		addr_parse("2001:db8:1::2", &p->remote);
+	} else {
+		addr_parse("192.0.2.1", &p->local);
+		addr_parse("198.51.100.2", &p->remote);
+	}
+	p->local_port = ESP_NATT_PORT;
+	p->remote_port = natt ? PEER_PORT : 0;
+	p->cipher = cipher;
+	p->integ = integ;
+	p->replay_window = 64;
+	for (int i = 0; i < ESP_CIPHER_KEY_MAX; i++)
+		p->cipher_key[i] = (uint8_t)(i * 13 + cipher);
+	for (int i = 0; i < ESP_AUTH_KEY_MAX; i++)
+		p->auth_key[i] = (uint8_t)(i * 7 + integ);
+	memcpy(p->salt, "\x01\x02\x03\x04", 4);
+}
+
+static struct esp_sa *sa_new(const struct esp_params *p)
+{
+	const char *err = NULL;
+	struct esp_sa *sa = esp_sa_create(p, cx, SOCKET_ID_ANY, &err);
+
+	if (sa == NULL)
+		fail_msg("esp_sa_create: %s", err);
+	return sa;
+}
+
+/* One packet through a direction; frees it when dropped.  Returns why. */
+static uint8_t run1(struct esp_sa *sa, struct rte_mbuf **m, bool out)
+{
+	struct esp_sa *sv[1] = { sa };
+	uint8_t why[1];
+	uint16_t good = out ? esp_outb_process(cx, m, sv, why, 1)
+			    : esp_inb_process(cx, m, sv, why, 1);
+
+	assert_int_equal(good, why[0] == 0 ? 1 : 0);
+	if (good == 0) {
+		rte_pktmbuf_free(*m);
+		*m = NULL;
+	}
+	return why[0];
+}
+
+static void assert_pool_full(void)
+{
+	assert_int_equal(rte_mempool_avail_count(pool), POOL_SIZE);
+}
+
+static uint64_t drops(const struct esp_sa *sa, enum esp_drop why)
+{
+	struct esp_sa_stats st;
+
+	esp_sa_stats_get(sa, &st);
+	return st.drop[why];
+}
+
+/* ---- both ways against the oracle, for every combination ---- */
+
+static const struct {
+	uint16_t cipher, integ;
+} suites[] = {
+	{ ALGO_AES_256_CBC, ALGO_HMAC_SHA256_128 },
+	{ ALGO_AES_128_CBC, ALGO_HMAC_SHA256_128 },
+	{ ALGO_AES_128_CBC, ALGO_HMAC_SHA1_96 },
+	{ ALGO_AES_256_CBC, ALGO_HMAC_SHA1_96 },
+	{ ALGO_AES_128_CBC, ALGO_HMAC_SHA384_192 },
+	{ ALGO_AES_256_CBC, ALGO_HMAC_SHA384_192 },
+	{ ALGO_AES_128_CBC, ALGO_HMAC_SHA512_256 },
+	{ ALGO_AES_256_CBC, ALGO_HMAC_SHA512_256 },
+	{ ALGO_AES_128_GCM, ALGO_INVALID },
+	{ ALGO_AES_256_GCM, ALGO_INVALID },
+};
+
+static const size_t sizes[] = { 0, 1, 14, 15, 16, 17, 31, 100, 1000, 1400 };
+#define NSIZES (sizeof(sizes) / sizeof(sizes[0]))
+
+struct combo {
+	size_t suite;
+	int mode, outer, inner;
+	bool natt, esn;
+};
+
+static void check_out(const struct combo *c, const struct esp_params *p,
+		      struct esp_sa *sa, const uint8_t *inner, size_t len,
+		      uint64_t seq, const char *name)
+{
+	static struct oracle_out r;
+	struct rte_mbuf *m = mbuf_of(inner, len);
+
+	assert_int_equal(run1(sa, &m, true), 0);
+	if (oracle_decap(p, (uint32_t)(seq >> 32),
+			 rte_pktmbuf_mtod(m, uint8_t *), m->pkt_len, &r) < 0)
+		fail_msg("%s: oracle rejects espgw's packet: %s", name, r.err);
+	assert_int_equal(r.seq_lo, (uint32_t)seq);
+	assert_int_equal(r.len, len);
+	assert_memory_equal(r.pkt, inner, len);
+	if (c->mode == ESP_MODE_TUNNEL) {
+		uint8_t tos = c->inner == 6 ? (uint8_t)(inner[0] << 4 |
+							inner[1] >> 4)
+					    : inner[1];
+
+		assert_int_equal(r.outer_tos, tos); /* DSCP and ECN copied */
+		if (c->outer == 4)
+			assert_int_equal(r.outer_df, c->inner == 4 ? 0x40 : 0);
+	}
+	rte_pktmbuf_free(m);
+}
+
+static void check_in(const struct esp_params *p, struct esp_sa *sa,
+		     const uint8_t *inner, size_t len, uint64_t seq,
+		     const char *name)
+{
+	struct oracle_opts o = { .seq = seq, .pad_len = -1, .nh = -1 };
+	uint8_t buf[2048];
+	size_t n = oracle_encap(p, &o, inner, len, buf, sizeof(buf));
+	struct rte_mbuf *m;
+	uint8_t why;
+
+	assert_true(n > 0);
+	m = mbuf_of(buf, n);
+	why = run1(sa, &m, false);
+	if (why != 0)
+		fail_msg("%s: espgw drops the oracle's packet: %s", name,
+			 esp_drop_name(why));
+	assert_int_equal(m->pkt_len, len);
+	assert_memory_equal(rte_pktmbuf_mtod(m, uint8_t *), inner, len);
+	rte_pktmbuf_free(m);
+}
+
+static void run_combo(const struct combo *c)
+{
+	struct esp_params po, pi;
+	struct esp_sa *out, *in;
+	struct esp_sa_stats st;
+	uint64_t start = c->esn ? 0xfffffffdull : 1, bytes = 0;
+	uint8_t inner[2048];
+	char name[128];
+
+	snprintf(name, sizeof(name), "%s/%s %s outer%d inner%d%s%s",
+		 algo_by_id(suites[c->suite].cipher)->name,
+		 suites[c->suite].integ
+			 ? algo_by_id(suites[c->suite].integ)->name : "aead",
+		 c->mode == ESP_MODE_TUNNEL ? "tunnel" : "transport", c->outer,
+		 c->inner, c->natt ? " natt" : "", c->esn ? " esn" : "");
+	params_init(&po, suites[c->suite].cipher, suites[c->suite].integ,
+		    c->mode, c->outer, c->natt, c->esn, ESP_DIR_OUT);
+	pi = po;
+	pi.dir = ESP_DIR_IN;
+	out = sa_new(&po);
+	in = sa_new(&pi);
+	esp_sa_set_next_seq(out, start);
+
+	for (size_t k = 0; k < NSIZES; k++) {
+		size_t len = make_inner(inner, c->inner, sizes[k],
+					(uint32_t)k, (uint8_t)(0xb8 | k % 3));
+
+		check_out(c, &po, out, inner, len, start + k, name);
+		check_in(&pi, in, inner, len, start + k, name);
+		bytes += len;
+	}
+	esp_sa_stats_get(out, &st);
+	assert_int_equal(st.packets, NSIZES);
+	assert_int_equal(st.bytes, bytes);
+	assert_int_equal(st.drops, 0);
+	esp_sa_stats_get(in, &st);
+	assert_int_equal(st.packets, NSIZES);
+	assert_int_equal(st.bytes, bytes);
+	assert_int_equal(st.replay_top, start + NSIZES - 1);
+	esp_sa_free(out);
+	esp_sa_free(in);
+}
+
+static void test_every_combination_both_ways(void **state)
+{
+	unsigned int cases = 0;
+
+	(void)state;
+	for (size_t s = 0; s < sizeof(suites) / sizeof(suites[0]); s++)
+	for (int mode = ESP_MODE_TUNNEL; mode <= ESP_MODE_TRANSPORT; mode++)
+	for (int outer = 4; outer <= 6; outer += 2)
+	for (int inner = 4; inner <= 6; inner += 2)
+	for (int natt = 0; natt <= 1; natt++)
+	for (int esn = 0; esn <= 1; esn++) {
+		struct combo c = { s, mode, outer, inner, natt, esn };
+
+		if (mode == ESP_MODE_TRANSPORT && inner != outer)
+			continue;
+		run_combo(&c);
+		cases++;
+	}
+	assert_int_equal(cases, 10 * (4 + 2) * 2 * 2);
+	assert_pool_full();
+}
+
+/* ---- IVs and nonces ---- */
+
+static int cmp_iv(const void *a, const void *b)
+{
+	return memcmp(a, b, 16);
+}
+
+/* Send count packets on sa in bursts of 32; keep each packet's IV. */
+static void collect_ivs(struct esp_sa *sa, size_t iv_off, size_t iv_len,
+			uint8_t (*ivs)[16], unsigned int count)
+{
+	uint8_t inner[256];
+	size_t len = make_inner(inner, 4, 64, 7, 0);
+
+	for (unsigned int i = 0; i < count; i += 32) {
+		struct rte_mbuf *m[32];
+		struct esp_sa *sv[32];
+		uint8_t why[32];
+
+		for (int j = 0; j < 32; j++) {
+			m[j] = mbuf_of(inner, len);
+			sv[j] = sa;
+		}
+		assert_int_equal(esp_outb_process(cx, m, sv, why, 32), 32);
+		for (int j = 0; j < 32; j++) {
+			memset(ivs[i + j], 0, 16);
+			memcpy(ivs[i + j],
+			       rte_pktmbuf_mtod(m[j], uint8_t *) + iv_off,
+			       iv_len);
+			rte_pktmbuf_free(m[j]);
+		}
+	}
+}
+
+static void assert_unique(uint8_t (*ivs)[16], unsigned int count)
+{
+	qsort(ivs, count, 16, cmp_iv);
+	for (unsigned int i = 1; i < count; i++)
+		assert_true(memcmp(ivs[i - 1], ivs[i], 16) != 0);
+}
+
+static void test_cbc_ivs_never_repeat(void **state)
+{
+	enum { COUNT = 4096 };
+	uint8_t(*ivs)[16] = calloc(COUNT, 16);
+	struct esp_params p;
+	struct esp_sa *sa;
+	unsigned int zero_bytes = 0;
+
+	(void)state;
+	params_init(&p, ALGO_AES_256_CBC, ALGO_HMAC_SHA256_128,
+		    ESP_MODE_TUNNEL, 4, false, false, ESP_DIR_OUT);
+	sa = sa_new(&p);
+	collect_ivs(sa, 20 + 8, 16, ivs, COUNT);
+	/* Not a counter: about 1/256 of the bytes of random IVs are 0. */
+	for (unsigned int i = 0; i < COUNT; i++)
+		for (int b = 0; b < 8; b++)
+			zero_bytes += ivs[i][b] == 0;
+	assert_true(zero_bytes < COUNT * 8 / 64);
+	assert_unique(ivs, COUNT);
+	esp_sa_free(sa);
+	free(ivs);
+	assert_pool_full();
+}
+
+static void test_gcm_nonces_never_repeat(void **state)
+{
+	enum { COUNT = 4096 };
+	uint8_t(*ivs)[16] = calloc(COUNT, 16);
+	struct esp_params p;
+	struct esp_sa *sa;
+
+	(void)state;
+	params_init(&p, ALGO_AES_128_GCM, ALGO_INVALID, ESP_MODE_TUNNEL, 6,
+		    true, true, ESP_DIR_OUT);
+	sa = sa_new(&p);
+	collect_ivs(sa, 40 + 8 + 8, 8, ivs, COUNT);
+	/* RFC 4106 3.1: the explicit IV is the 64-bit sequence number. */
+	for (unsigned int i = 0; i < COUNT; i++) {
+		uint64_t iv = 0;
+
+		for (int b = 0; b < 8; b++)
+			iv = iv << 8 | ivs[i][b];
+		assert_int_equal(iv, i + 1);
+	}
+	assert_unique(ivs, COUNT); /* the salt is fixed per SA */
+	esp_sa_free(sa);
+	free(ivs);
+	assert_pool_full();
+}
+
+/* ---- several workers on one outbound SA ---- */
+
+struct sender {
+	struct esp_sa *sa;
+	uint32_t seqs[1024];
+	int count;
+};
+
+static void *send_burst(void *arg)
+{
+	struct sender *s = arg;
+	struct esp_crypto *mine = esp_crypto_create(SOCKET_ID_ANY);
+	uint8_t inner[128];
+	size_t len = make_inner(inner, 4, 20, 1, 0);
+
+	if (mine == NULL)
+		return NULL;
+	for (int i = 0; i < 1024; i += 16) {
+		struct rte_mbuf *m[16];
+		struct esp_sa *sv[16];
+		uint8_t why[16];
+		uint16_t good;
+
+		for (int j = 0; j < 16; j++) {
+			m[j] = rte_pktmbuf_alloc(pool);
+			memcpy(rte_pktmbuf_append(m[j], (uint16_t)len), inner,
+			       len);
+			sv[j] = s->sa;
+		}
+		good = esp_outb_process(mine, m, sv, why, 16);
+		for (int j = 0; j < 16; j++) {
+			if (j < good)
+				s->seqs[s->count++] = esp_ld32(
+					rte_pktmbuf_mtod(m[j], uint8_t *) + 24);
+			rte_pktmbuf_free(m[j]);
+		}
+	}
+	esp_crypto_free(mine);
+	return NULL;
+}
+
+static int cmp_u32(const void *a, const void *b)
+{
+	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+static void test_two_workers_never_share_a_seq(void **state)
+{
+	static struct sender s[2];
+	static uint32_t all[2048];
+	struct esp_params p;
+	pthread_t t[2];
+
+	(void)state;
+	params_init(&p, ALGO_AES_128_GCM, ALGO_INVALID, ESP_MODE_TUNNEL, 4,
+		    false, false, ESP_DIR_OUT);
+	s[0].sa = s[1].sa = sa_new(&p);
+	s[0].count = s[1].count = 0;
+	for (int i = 0; i < 2; i++)
+		assert_int_equal(pthread_create(&t[i], NULL, send_burst,
+						&s[i]), 0);
+	for (int i = 0; i < 2; i++)
+		pthread_join(t[i], NULL);
+	assert_int_equal(s[0].count + s[1].count, 2048);
+	memcpy(all, s[0].seqs, sizeof(s[0].seqs));
+	memcpy(all + 1024, s[1].seqs, sizeof(s[1].seqs));
+	qsort(all, 2048, sizeof(all[0]), cmp_u32);
+	for (uint32_t i = 0; i < 2048; i++)
+		assert_int_equal(all[i], i + 1); /* each number exactly once */
+	esp_sa_free(s[0].sa);
+	assert_pool_full();
+}
+
+/* ---- inbound drops ---- */
+
+struct rx {
+	struct esp_params p;  /* the SA's parameters */
+	struct esp_sa *sa;
+	uint8_t inner[2048];
+	size_t len;
+};
+
+static void rx_init(struct rx *r, uint16_t cipher, uint16_t integ, bool natt,
+		    bool esn, uint16_t window)
+{
+	params_init(&r->p, cipher, integ, ESP_MODE_TUNNEL, 4, natt, esn,
+		    ESP_DIR_IN);
+	r->p.replay_window = window;
+	r->sa = sa_new(&r->p);
+	r->len = make_inner(r->inner, 4, 40, 3, 0);
+}
+
+static size_t rx_build(const struct rx *r, const struct esp_params *p,
+		       const struct oracle_opts *o, uint8_t *buf)
+{
+	size_t n = oracle_encap(p, o, r->inner, r->len, buf, 2048);
+
+	assert_true(n > 0);
+	return n;
+}
+
+/* The oracle's packet for seq, through the SA; returns why. */
+static uint8_t rx_send(struct rx *r, uint64_t seq)
+{
+	struct oracle_opts o = { .seq = seq, .pad_len = -1, .nh = -1 };
+	uint8_t buf[2048];
+	size_t n = rx_build(r, &r->p, &o, buf);
+	struct rte_mbuf *m = mbuf_of(buf, n);
+	uint8_t why = run1(r->sa, &m, false);
+
+	rte_pktmbuf_free(m);
+	return why;
+}
+
+static uint8_t rx_send_raw(struct rx *r, const uint8_t *buf, size_t n)
+{
+	struct rte_mbuf *m = mbuf_of(buf, n);
+	uint8_t why = run1(r->sa, &m, false);
+
+	rte_pktmbuf_free(m);
+	return why;
+}
+
+static uint8_t rx_send_opts(struct rx *r, const struct esp_params *p,
+			    const struct oracle_opts *o)
+{
+	uint8_t buf[2048];
+	size_t n = rx_build(r, p, o, buf);
+
+	return rx_send_raw(r, buf, n);
+}
+
+static void test_replay_and_forgery(void **state)
+{
+	struct rx r;
+	struct esp_sa_stats st;
+	struct oracle_opts o = { .seq = 1000, .pad_len = -1, .nh = -1 };
+	uint8_t buf[2048];
+	size_t n;
+
+	(void)state;
+	rx_init(&r, ALGO_AES_256_CBC, ALGO_HMAC_SHA256_128, false, false, 64);
+	assert_int_equal(rx_send(&r, 1), 0);
+	assert_int_equal(rx_send(&r, 1), ESP_DROP_REPLAY);
+	for (int i = 0; i < 4; i++) /* reordered inside the window */
+		assert_int_equal(rx_send(&r, (uint64_t[]){ 10, 5, 7, 6 }[i]), 0);
+	assert_int_equal(rx_send(&r, 5), ESP_DROP_REPLAY);
+	assert_int_equal(rx_send(&r, 100), 0);
+	assert_int_equal(rx_send(&r, 36), ESP_DROP_REPLAY); /* 100 - 64 */
+	assert_int_equal(rx_send(&r, 37), 0);
+
+	/* A forged packet far ahead must not move the window. */
+	n = rx_build(&r, &r.p, &o, buf);
+	buf[n - 1] ^= 1;
+	assert_int_equal(rx_send_raw(&r, buf, n), ESP_DROP_ICV);
+	assert_int_equal(rx_send(&r, 90), 0);
+
+	esp_sa_stats_get(r.sa, &st);
+	assert_int_equal(st.replay_top, 100);
+	assert_int_equal(st.drop[ESP_DROP_REPLAY], 3);
+	assert_int_equal(st.drop[ESP_DROP_ICV], 1);
+	assert_int_equal(st.drops, 4);
+	assert_int_equal(st.packets, 8);
+	esp_sa_free(r.sa);
+	assert_pool_full();
+}
+
+static void test_replay_window_4096(void **state)
+{
+	struct rx r;
+
+	(void)state;
+	rx_init(&r, ALGO_AES_128_GCM, ALGO_INVALID, true, false, 4096);
+	assert_int_equal(rx_send(&r, 5000), 0);
+	assert_int_equal(rx_send(&r, 5000 - 4096), ESP_DROP_REPLAY);
+	assert_int_equal(rx_send(&r, 5000 - 4095), 0);
+	assert_int_equal(rx_send(&r, 4000), 0);
+	assert_int_equal(rx_send(&r, 4000), ESP_DROP_REPLAY);
+	assert_int_equal(drops(r.sa, ESP_DROP_REPLAY), 2);
+	esp_sa_free(r.sa);
+	assert_pool_full();
+}
+
+/* Two copies of one packet in one burst: the second is the replay. */
+static void test_duplicate_in_one_burst(void **state)
+{
+	struct oracle_opts o = { .seq = 7, .pad_len = -1, .nh = -1 };
+	struct rte_mbuf *m[3];
+	struct esp_sa *sv[3];
+	uint8_t buf[2048], why[3];
+	size_t n;
+	struct rx r;
+
+	(void)state;
+	rx_init(&r, ALGO_AES_256_CBC, ALGO_HMAC_SHA1_96, false, false, 64);
+	n = rx_build(&r, &r.p, &o, buf);
+	m[0] = mbuf_of(buf, n);
+	m[1] = mbuf_of(buf, n);
+	o.seq = 8;
+	n = rx_build(&r, &r.p, &o, buf);
+	m[2] = mbuf_of(buf, n);
+	sv[0] = sv[1] = sv[2] = r.sa;
+	assert_int_equal(esp_inb_process(cx, m, sv, why, 3), 2);
+	assert_int_equal(why[0], 0);
+	assert_int_equal(why[1], 0);
+	assert_int_equal(why[2], ESP_DROP_REPLAY);
+	for (int i = 0; i < 3; i++)
+		rte_pktmbuf_free(m[i]);
+	esp_sa_free(r.sa);
+	assert_pool_full();
+}
+
+/* ESN: the window crosses 2^32; a packet from the old epoch replayed with
+ * the low bits of a new number fails its ICV. */
+static void test_esn_wrap(void **state)
+{
+	struct esp_params old;
+	/* seq_lo 3 from epoch 0: the receiver infers epoch 1 */
+	struct oracle_opts o = { .seq = 3, .pad_len = -1, .nh = -1 };
+	struct rx r;
+
+	(void)state;
+	rx_init(&r, ALGO_AES_128_CBC, ALGO_HMAC_SHA256_128, false, true, 64);
+	assert_int_equal(rx_send(&r, 0xfffffff0ull), 0);
+	assert_int_equal(rx_send(&r, 0x100000002ull), 0);
+	assert_int_equal(rx_send(&r, 0xfffffff1ull), 0); /* late, in window */
+	assert_int_equal(rx_send(&r, 0x100000001ull), 0);
+	assert_int_equal(rx_send(&r, 0x100000002ull), ESP_DROP_REPLAY);
+	old = r.p;
+	assert_int_equal(rx_send_opts(&r, &old, &o), ESP_DROP_ICV);
+	assert_int_equal(esp_sa_events(r.sa), 0);
+	esp_sa_free(r.sa);
+	assert_pool_full();
+}
+
+static void test_icv_failures(void **state)
+{
+	struct oracle_opts o = { .seq = 1, .pad_len = -1, .nh = -1 };
+	uint8_t buf[2048];
+	struct rx r[2];
+	size_t n;
+
+	(void)state;
+	rx_init(&r[0], ALGO_AES_256_CBC, ALGO_HMAC_SHA512_256, false, false,
+		64);
+	rx_init(&r[1], ALGO_AES_256_GCM, ALGO_INVALID, false, true, 64);
+	for (int k = 0; k < 2; k++) {
+		size_t iv = k == 0 ? 16 : 8;
+		/* IV, first ciphertext byte, last ciphertext byte, ICV */
+		size_t where[4] = { 20 + 8, 20 + 8 + iv, 0, 0 };
+
+		n = rx_build(&r[k], &r[k].p, &o, buf);
+		where[2] = n - (k == 0 ? 32 : 16) - 1;
+		where[3] = n - 1;
+		for (int w = 0; w < 4; w++) {
+			buf[where[w]] ^= 0x10;
+			assert_int_equal(rx_send_raw(&r[k], buf, n),
+					 ESP_DROP_ICV);
+			buf[where[w]] ^= 0x10;
+		}
+		assert_int_equal(rx_send_raw(&r[k], buf, n), 0);
+		assert_int_equal(drops(r[k].sa, ESP_DROP_ICV), 4);
+		esp_sa_free(r[k].sa);
+	}
+	assert_pool_full();
+}
+
+/* Every truncation of a valid packet, raw and with lengths made to fit. */
+static void truncations(uint16_t cipher, uint16_t integ, bool natt)
+{
+	struct oracle_opts o = { .seq = 1, .pad_len = -1, .nh = -1 };
+	uint8_t buf[2048], cut[2048];
+	uint64_t count = 0;
+	struct rx r;
+	size_t n, min;
+
+	rx_init(&r, cipher, integ, natt, false, 64);
+	n = rx_build(&r, &r.p, &o, buf);
+	/* outer IP, UDP, ESP header, IV, ICV, one block of ciphertext */
+	min = 20 + (natt ? 8 : 0) + 8 + algo_by_id(cipher)->iv_len +
+	      (integ ? algo_by_id(integ)->out_len + 16u : 16u + 4u);
+	for (size_t len = 0; len < n; len++, count++) {
+		assert_int_equal(rx_send_raw(&r, buf, len),
+				 len < 20 ? ESP_DROP_MALFORMED
+					  : ESP_DROP_BAD_LENGTH);
+	}
+	for (size_t len = 20; len < min; len++, count++) {
+		memcpy(cut, buf, len);
+		cut[2] = (uint8_t)(len >> 8), cut[3] = (uint8_t)len;
+		cut[10] = cut[11] = 0;
+		uint16_t c = csum(cut, 20);
+		cut[10] = (uint8_t)(c >> 8), cut[11] = (uint8_t)c;
+		if (natt && len >= 28)
+			cut[24] = (uint8_t)((len - 20) >> 8),
+			cut[25] = (uint8_t)(len - 20);
+		assert_int_equal(rx_send_raw(&r, cut, len),
+				 ESP_DROP_BAD_LENGTH);
+	}
+	assert_int_equal(drops(r.sa, ESP_DROP_MALFORMED) +
+				 drops(r.sa, ESP_DROP_BAD_LENGTH), count);
+	assert_int_equal(rx_send_raw(&r, buf, n), 0); /* window untouched */
+	esp_sa_free(r.sa);
+}
+
+static void test_truncated_packets(void **state)
+{
+	(void)state;
+	truncations(ALGO_AES_128_CBC, ALGO_HMAC_SHA256_128, false);
+	truncations(ALGO_AES_256_CBC, ALGO_HMAC_SHA1_96, true);
+	truncations(ALGO_AES_128_GCM, ALGO_INVALID, true);
+	assert_pool_full();
+}
+
+static void test_padding_and_trailer(void **state)
+{
+	struct oracle_opts o = { .seq = 1, .pad_len = -1, .nh = -1 };
+	struct rx r;
+	uint8_t big[2048];
+
+	(void)state;
+	rx_init(&r, ALGO_AES_256_CBC, ALGO_HMAC_SHA256_128, false, false, 64);
+	o.extra_pad = 1, o.bad_pad = true;
+	assert_int_equal(rx_send_opts(&r, &r.p, &o), ESP_DROP_BAD_PADDING);
+	o.bad_pad = false, o.seq++, o.pad_len = 255;
+	assert_int_equal(rx_send_opts(&r, &r.p, &o), ESP_DROP_BAD_PADDING);
+	o.pad_len = -1, o.seq++; /* longer padding, correct: accepted */
+	assert_int_equal(rx_send_opts(&r, &r.p, &o), 0);
+	o.seq++, o.nh = 6;
+	assert_int_equal(rx_send_opts(&r, &r.p, &o), ESP_DROP_BAD_NEXT_HDR);
+	o.seq++, o.nh = 41; /* IPv6 claimed, IPv4 inside */
+	assert_int_equal(rx_send_opts(&r, &r.p, &o), ESP_DROP_BAD_NEXT_HDR);
+	o.seq++, o.nh = 59;
+	assert_int_equal(rx_send_opts(&r, &r.p, &o), ESP_DROP_DUMMY);
+	o.seq++, o.nh = -1, o.tfc = 23; /* TFC padding, RFC 4303 2.7 */
+	assert_int_equal(rx_send_opts(&r, &r.p, &o), 0);
+	/* Inner header claims more than the payload holds. */
+	memcpy(big, r.inner, r.len);
+	r.inner[3] += 10;
+	o.seq++, o.tfc = 0;
+	assert_int_equal(rx_send_opts(&r, &r.p, &o), ESP_DROP_BAD_LENGTH);
+	memcpy(r.inner, big, r.len);
+	assert_int_equal(drops(r.sa, ESP_DROP_BAD_PADDING), 2);
+	assert_int_equal(drops(r.sa, ESP_DROP_BAD_NEXT_HDR), 2);
+	assert_int_equal(drops(r.sa, ESP_DROP_DUMMY), 1);
+	assert_int_equal(drops(r.sa, ESP_DROP_BAD_LENGTH), 1);
+	esp_sa_free(r.sa);
+	assert_pool_full();
+}
+
+static void test_encapsulation_mismatch(void **state)
+{
+	struct oracle_opts o = { .seq = 1, .pad_len = -1, .nh = -1 };
+	struct esp_params q;
+	struct rx plain, natt;
+
+	(void)state;
+	rx_init(&plain, ALGO_AES_128_GCM, ALGO_INVALID, false, false, 64);
+	rx_init(&natt, ALGO_AES_128_GCM, ALGO_INVALID, true, false, 64);
+	assert_int_equal(rx_send_opts(&plain, &natt.p, &o),
+			 ESP_DROP_ENCAP_MISMATCH);
+	assert_int_equal(rx_send_opts(&natt, &plain.p, &o),
+			 ESP_DROP_ENCAP_MISMATCH);
+	q = natt.p;
+	q.local_port = 4501; /* sent to the wrong port */
+	assert_int_equal(rx_send_opts(&natt, &q, &o), ESP_DROP_ENCAP_MISMATCH);
+	q = natt.p;
+	q.remote_port = 1024; /* the peer's NAT moved: still accepted */
+	assert_int_equal(rx_send_opts(&natt, &q, &o), 0);
+	q = natt.p;
+	q.spi++;
+	assert_int_equal(rx_send_opts(&natt, &q, &o), ESP_DROP_UNKNOWN_SPI);
+	assert_int_equal(drops(plain.sa, ESP_DROP_ENCAP_MISMATCH), 1);
+	assert_int_equal(drops(natt.sa, ESP_DROP_ENCAP_MISMATCH), 2);
+	assert_int_equal(drops(natt.sa, ESP_DROP_UNKNOWN_SPI), 1);
+	esp_sa_free(plain.sa);
+	esp_sa_free(natt.sa);
+	assert_pool_full();
+}
+
+static void test_outer_header_errors(void **state)
+{
+	struct oracle_opts o = { .seq = 1, .pad_len = -1, .nh = -1 };
+	uint8_t buf[2048];
+	struct esp_params out;
+	struct esp_sa *osa;
+	struct rx r;
+	size_t n;
+
+	(void)state;
+	rx_init(&r, ALGO_AES_128_CBC, ALGO_HMAC_SHA1_96, false, false, 64);
+	n = rx_build(&r, &r.p, &o, buf);
+	buf[11] ^= 1; /* header checksum */
+	assert_int_equal(rx_send_raw(&r, buf, n), ESP_DROP_MALFORMED);
+	buf[11] ^= 1;
+	buf[6] |= 0x20, buf[10] -= 0x20; /* MF; checksum adjusted */
+	assert_int_equal(rx_send_raw(&r, buf, n), ESP_DROP_FRAGMENT);
+	buf[6] &= (uint8_t)~0x20, buf[10] += 0x20;
+	buf[0] = 0x65;
+	assert_int_equal(rx_send_raw(&r, buf, n), ESP_DROP_MALFORMED);
+	buf[0] = 0x45;
+	/* Ethernet padding after the packet is trimmed, not an error. */
+	memset(buf + n, 0xee, 30);
+	assert_int_equal(rx_send_raw(&r, buf, n + 30), 0);
+
+	/* An outbound SA on the inbound path knows no such SPI. */
+	out = r.p;
+	out.dir = ESP_DIR_OUT;
+	osa = sa_new(&out);
+	o.seq = 2;
+	n = rx_build(&r, &r.p, &o, buf);
+	struct rte_mbuf *m = mbuf_of(buf, n);
+	assert_int_equal(run1(osa, &m, false), ESP_DROP_UNKNOWN_SPI);
+	assert_int_equal(drops(osa, ESP_DROP_UNKNOWN_SPI), 1);
+	esp_sa_free(osa);
+	esp_sa_free(r.sa);
+	assert_pool_full();
+}
+
+/* RFC 6040 normal mode at the decapsulator. */
+static void test_ecn_decapsulation(void **state)
+{
+	struct oracle_opts o = { .seq = 1, .pad_len = -1, .nh = -1 };
+	uint8_t buf[2048];
+	struct rte_mbuf *m;
+	struct rx r;
+	size_t n;
+
+	(void)state;
+	rx_init(&r, ALGO_AES_256_GCM, ALGO_INVALID, false, false, 64);
+	r.len = make_inner(r.inner, 4, 40, 3, 0x02); /* ECT(0) */
+	o.outer_tos = 0x03;                            /* CE */
+	n = rx_build(&r, &r.p, &o, buf);
+	m = mbuf_of(buf, n);
+	assert_int_equal(run1(r.sa, &m, false), 0);
+	assert_int_equal(rte_pktmbuf_mtod(m, uint8_t *)[1], 0x03);
+	assert_int_equal(csum(rte_pktmbuf_mtod(m, uint8_t *), 20), 0);
+	rte_pktmbuf_free(m);
+
+	r.len = make_inner(r.inner, 4, 40, 3, 0x00); /* Not-ECT */
+	o.seq = 2;
+	assert_int_equal(rx_send_opts(&r, &r.p, &o), ESP_DROP_ECN);
+	esp_sa_free(r.sa);
+	assert_pool_full();
+}
+
+/* ---- outbound drops and events ---- */
+
+static uint8_t tx_send(struct esp_sa *sa, struct rte_mbuf **m, int fam)
+{
+	uint8_t inner[256];
+	size_t len = make_inner(inner, fam, 30, 5, 0);
+
+	*m = mbuf_of(inner, len);
+	return run1(sa, m, true);
+}
+
+static void test_seq_exhaustion_stops_the_sa(void **state)
+{
+	struct esp_params p;
+	struct esp_sa *sa, *esn;
+	struct rte_mbuf *m;
+
+	(void)state;
+	params_init(&p, ALGO_AES_128_GCM, ALGO_INVALID, ESP_MODE_TUNNEL, 4,
+		    false, false, ESP_DIR_OUT);
+	sa = sa_new(&p);
+	esp_sa_set_next_seq(sa, 0xffffffffull);
+	assert_int_equal(tx_send(sa, &m, 4), 0);
+	assert_int_equal(esp_ld32(rte_pktmbuf_mtod(m, uint8_t *) + 24),
+			 0xffffffffu);
+	rte_pktmbuf_free(m);
+	assert_int_equal(esp_sa_events(sa), 0);
+	for (int i = 0; i < 3; i++)
+		assert_int_equal(tx_send(sa, &m, 4), ESP_DROP_SEQ_EXHAUSTED);
+	assert_true(esp_sa_events(sa) & ESP_SA_EV_SEQ_EXHAUSTED);
+	assert_int_equal(drops(sa, ESP_DROP_SEQ_EXHAUSTED), 3);
+
+	p.esn = 1; /* with ESN the counter goes on */
+	esn = sa_new(&p);
+	esp_sa_set_next_seq(esn, 0xffffffffull);
+	for (int i = 0; i < 3; i++) {
+		assert_int_equal(tx_send(esn, &m, 4), 0);
+		rte_pktmbuf_free(m);
+	}
+	assert_int_equal(esp_sa_events(esn), 0);
+	esp_sa_free(sa);
+	esp_sa_free(esn);
+	assert_pool_full();
+}
+
+static void test_lifetimes(void **state)
+{
+	struct esp_params p;
+	struct esp_sa *sa;
+	struct rte_mbuf *m;
+
+	(void)state;
+	params_init(&p, ALGO_AES_256_CBC, ALGO_HMAC_SHA256_128,
+		    ESP_MODE_TRANSPORT, 6, false, false, ESP_DIR_OUT);
+	p.life.soft_packets = 2;
+	p.life.hard_packets = 3;
+	sa = sa_new(&p);
+	assert_int_equal(tx_send(sa, &m, 6), 0);
+	rte_pktmbuf_free(m);
+	assert_int_equal(esp_sa_events(sa), 0);
+	assert_int_equal(tx_send(sa, &m, 6), 0);
+	rte_pktmbuf_free(m);
+	assert_int_equal(esp_sa_events(sa), ESP_SA_EV_SOFT_EXPIRED);
+	assert_int_equal(tx_send(sa, &m, 6), 0);
+	rte_pktmbuf_free(m);
+	assert_true(esp_sa_events(sa) & ESP_SA_EV_HARD_EXPIRED);
+	assert_int_equal(tx_send(sa, &m, 6), ESP_DROP_SA_EXPIRED);
+	esp_sa_free(sa);
+	assert_pool_full();
+}
+
+static void test_outbound_malformed_and_no_room(void **state)
+{
+	uint8_t inner[256];
+	struct esp_params p;
+	struct esp_sa *sa;
+	struct rte_mbuf *m;
+	size_t len;
+
+	(void)state;
+	params_init(&p, ALGO_AES_128_CBC, ALGO_HMAC_SHA1_96,
+		    ESP_MODE_TRANSPORT, 4, true, false, ESP_DIR_OUT);
+	sa = sa_new(&p);
+	assert_int_equal(tx_send(sa, &m, 6), ESP_DROP_MALFORMED); /* family */
+	len = make_inner(inner, 4, 30, 1, 0);
+	inner[0] = 0x55; /* version 5 */
+	m = mbuf_of(inner, len);
+	assert_int_equal(run1(sa, &m, true), ESP_DROP_MALFORMED);
+	len = make_inner(inner, 4, 30, 1, 0);
+	m = mbuf_of(inner, len - 1); /* total length says one more */
+	assert_int_equal(run1(sa, &m, true), ESP_DROP_MALFORMED);
+	m = mbuf_of(inner, 3);
+	assert_int_equal(run1(sa, &m, true), ESP_DROP_MALFORMED);
+
+	m = rte_pktmbuf_alloc(pool);
+	m->data_off = 0; /* no headroom */
+	memcpy(rte_pktmbuf_append(m, (uint16_t)len), inner, len);
+	assert_int_equal(run1(sa, &m, true), ESP_DROP_NO_ROOM);
+	assert_int_equal(drops(sa, ESP_DROP_MALFORMED), 4);
+	assert_int_equal(drops(sa, ESP_DROP_NO_ROOM), 1);
+
+	/* An inbound SA on the outbound path. */
+	p.dir = ESP_DIR_IN;
+	p.replay_window = 64;
+	esp_sa_free(sa);
+	sa = sa_new(&p);
+	assert_int_equal(tx_send(sa, &m, 4), ESP_DROP_UNKNOWN_SPI);
+	esp_sa_free(sa);
+	assert_pool_full();
+}
+
+static void test_nat_mapping_update(void **state)
+{
+	static struct oracle_out r;
+	uint8_t inner[256];
+	struct esp_params p;
+	struct esp_sa *sa;
+	struct rte_mbuf *m;
+	struct ip_addr moved;
+	size_t len = make_inner(inner, 4, 30, 1, 0);
+
+	(void)state;
+	params_init(&p, ALGO_AES_256_GCM, ALGO_INVALID, ESP_MODE_TUNNEL, 4,
+		    true, false, ESP_DIR_OUT);
+	sa = sa_new(&p);
+	addr_parse("203.0.113.9", &moved);
+	assert_int_equal(esp_sa_set_remote(sa, &moved, 40000), 0);
+	p.remote = moved;
+	p.remote_port = 40000;
+	m = mbuf_of(inner, len);
+	assert_int_equal(run1(sa, &m, true), 0);
+	assert_int_equal(oracle_decap(&p, 0, rte_pktmbuf_mtod(m, uint8_t *),
+				      m->pkt_len, &r), 0);
+	assert_memory_equal(r.pkt, inner, len);
+	rte_pktmbuf_free(m);
+	addr_parse("2001:db8::9", &moved);
+	assert_int_equal(esp_sa_set_remote(sa, &moved, 1), -1);
+	esp_sa_free(sa);
+	assert_pool_full();
+}
+
+/* More than ESP_BURST_MAX packets, good and bad mixed: good first, in
+ * order; the bad ones after with their reasons. */
+static void test_large_mixed_burst(void **state)
+{
+	enum { N = 150 };
+	struct rte_mbuf *m[N];
+	struct esp_sa *sv[N];
+	uint8_t why[N], inner[256];
+	struct esp_params p;
+	struct esp_sa *sa;
+	uint16_t good, expect = 0;
+
+	(void)state;
+	params_init(&p, ALGO_AES_128_GCM, ALGO_INVALID, ESP_MODE_TUNNEL, 4,
+		    false, false, ESP_DIR_OUT);
+	sa = sa_new(&p);
+	for (int i = 0; i < N; i++) {
+		size_t len = make_inner(inner, 4, 10, (uint32_t)i, 0);
+
+		if (i % 7 == 3)
+			inner[0] = 0x15; /* bad version */
+		else
+			expect++;
+		m[i] = mbuf_of(inner, len);
+		sv[i] = sa;
+	}
+	good = esp_outb_process(cx, m, sv, why, N);
+	assert_int_equal(good, expect);
+	for (int i = 0, last = -1; i < good; i++) {
+		/* sequence numbers were taken in input order */
+		const uint8_t *ip = rte_pktmbuf_mtod(m[i], uint8_t *);
+
+		assert_int_equal(why[i], 0);
+		assert_true((int)esp_ld32(ip + 24) > last);
+		last = (int)esp_ld32(ip + 24);
+	}
+	for (int i = good; i < N; i++)
+		assert_int_equal(why[i], ESP_DROP_MALFORMED);
+	assert_int_equal(drops(sa, ESP_DROP_MALFORMED), N - expect);
+	for (int i = 0; i < N; i++)
+		rte_pktmbuf_free(m[i]);
+	esp_sa_free(sa);
+	assert_pool_full();
+}
+
+static void test_install_rejects_bad_params(void **state)
+{
+	struct esp_params p;
+	const char *err = NULL;
+
+	(void)state;
+	params_init(&p, ALGO_AES_256_CBC, ALGO_INVALID, ESP_MODE_TUNNEL, 4,
+		    false, false, ESP_DIR_OUT);
+	assert_null(esp_sa_create(&p, cx, SOCKET_ID_ANY, &err)); /* no HMAC */
+	assert_non_null(err);
+	p.integ = ALGO_HMAC_SHA256_128;
+	p.cipher = ALGO_AES_192_CBC; /* IKE only */
+	assert_null(esp_sa_create(&p, cx, SOCKET_ID_ANY, &err));
+	p.cipher = ALGO_AES_128_GCM; /* AEAD with an HMAC */
+	assert_null(esp_sa_create(&p, cx, SOCKET_ID_ANY, &err));
+	p.integ = ALGO_INVALID;
+	p.spi = 255;
+	assert_null(esp_sa_create(&p, cx, SOCKET_ID_ANY, &err));
+	p.spi = 4096;
+	p.dir = ESP_DIR_IN;
+	p.replay_window = 32;
+	assert_null(esp_sa_create(&p, cx, SOCKET_ID_ANY, &err));
+	p.replay_window = 8192;
+	assert_null(esp_sa_create(&p, cx, SOCKET_ID_ANY, &err));
+	p.replay_window = 64;
+	addr_parse("2001:db8::5", &p.remote);
+	assert_null(esp_sa_create(&p, cx, SOCKET_ID_ANY, &err));
+	assert_non_null(strstr(err, "family"));
+}
+
+/* ---- EAL once for the program ---- */
+
+static int setup(void **state)
+{
+	char *argv[] = { "test_esp", "--no-huge", "--no-pci", "-l", "0",
+			 "--no-shconf", "--log-level=error", "-m", "128",
+			 NULL };
+
+	(void)state;
+	if (rte_eal_init(9, argv) < 0)
+		return -1;
+	pool = rte_pktmbuf_pool_create("esp_test", POOL_SIZE, 0, 0,
+				       RTE_MBUF_DEFAULT_BUF_SIZE,
+				       SOCKET_ID_ANY);
+	cx = esp_crypto_create(SOCKET_ID_ANY);
+	return pool && cx ? 0 : -1;
+}
+
+static int teardown(void **state)
+{
+	(void)state;
+	esp_crypto_free(cx);
+	rte_mempool_free(pool);
+	rte_eal_cleanup();
+	return 0;
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_every_combination_both_ways),
+		cmocka_unit_test(test_cbc_ivs_never_repeat),
+		cmocka_unit_test(test_gcm_nonces_never_repeat),
+		cmocka_unit_test(test_two_workers_never_share_a_seq),
+		cmocka_unit_test(test_replay_and_forgery),
+		cmocka_unit_test(test_replay_window_4096),
+		cmocka_unit_test(test_duplicate_in_one_burst),
+		cmocka_unit_test(test_esn_wrap),
+		cmocka_unit_test(test_icv_failures),
+		cmocka_unit_test(test_truncated_packets),
+		cmocka_unit_test(test_padding_and_trailer),
+		cmocka_unit_test(test_encapsulation_mismatch),
+		cmocka_unit_test(test_outer_header_errors),
+		cmocka_unit_test(test_ecn_decapsulation),
+		cmocka_unit_test(test_seq_exhaustion_stops_the_sa),
+		cmocka_unit_test(test_lifetimes),
+		cmocka_unit_test(test_outbound_malformed_and_no_room),
+		cmocka_unit_test(test_nat_mapping_update),
+		cmocka_unit_test(test_large_mixed_burst),
+		cmocka_unit_test(test_install_rejects_bad_params),
+	};
+
+	return cmocka_run_group_tests(tests, setup, teardown);
+}
