@@ -6,6 +6,9 @@
  *
  * Indices are checked before use: after an error elsewhere, a reference
  * may have been left unresolved.
+ *
+ * XXX These errors name the main file even for an object that came from
+ * an @include'd one: the model keeps lines, not files.
  */
 #include "config_reader.h"
 

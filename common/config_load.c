@@ -3,6 +3,7 @@
 #include "config_reader.h"
 
 #include <errno.h>
+#include <libgen.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -109,25 +110,31 @@ static void wipe_strings(const config_setting_t *s)
 static bool parse_file(struct cfg_reader *rd, config_t *lc)
 {
 	FILE *f = fopen(rd->path, "r");
+	int err = errno;
+	char *copy = strdup(rd->path);
 	bool ok;
+
+	/* @include "x.conf" is relative to the including file. */
+	if (copy) {
+		rd->dir = strdup(dirname(copy));
+		free(copy);
+	}
+	if (rd->dir)
+		config_set_include_dir(lc, rd->dir);
 
 	if (!f) {
 		rd_error_line(rd, 0, "file", "cannot open (%s); expected a "
-			      "readable configuration file", strerror(errno));
+			      "readable configuration file", strerror(err));
 		return false;
 	}
 	ok = config_read(lc, f) == CONFIG_TRUE;
 	fclose(f);
-	if (!ok) {
-		rd->n_errors++;
-		if (rd->errors)
-			fprintf(rd->errors, "%s:%d: file: %s; expected libconfig "
-				"syntax: name = value; groups in { }, lists in "
-				"( ), arrays in [ ]\n",
-				config_error_file(lc) ? config_error_file(lc)
-						      : rd->path,
-				config_error_line(lc), config_error_text(lc));
-	}
+	if (!ok)
+		rd_error_at(rd, config_error_file(lc),
+			    (unsigned int)config_error_line(lc), "file",
+			    "%s; expected libconfig syntax: name = value; "
+			    "groups in { }, lists in ( ), arrays in [ ]",
+			    config_error_text(lc));
 	return ok;
 }
 
@@ -148,6 +155,7 @@ struct espgw_config *cfg_load(const char *path, FILE *errors)
 		read_root(&rd, config_root_setting(&lc));
 	wipe_strings(config_root_setting(&lc));
 	config_destroy(&lc);
+	free(rd.dir);
 
 	if (rd.n_errors) {
 		cfg_free(rd.cfg);

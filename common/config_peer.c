@@ -35,7 +35,7 @@ static void read_peer(struct cfg_obj *o, void *elem)
 	};
 	const struct cfg_ipsec *ipsec = &o->rd->cfg->ipsec;
 	struct cfg_peer *p = elem;
-	bool addr_ok;
+	bool addr_ok, ok;
 	uint64_t port;
 	int mode;
 
@@ -50,12 +50,14 @@ static void read_peer(struct cfg_obj *o, void *elem)
 	if (obj_uint(o, "port", 1, 65535, &port))
 		p->port = (uint16_t)port;
 	obj_enum(o, "exchange_mode", exchange_modes, &mode);
-	obj_bool(o, "passive", &p->passive);
+	ok = obj_bool(o, "passive", &p->passive) ||
+	     !config_setting_get_member(o->set, "passive");
 	obj_ref(o, "profile", NAMES_OF("profile", profiles), &p->profile);
 	obj_bool(o, "send_initial_contact", &p->send_initial_contact);
 
-	/* RFC 7296 section 2: the initiator must know whom to contact. */
-	if (!p->passive &&
+	/* RFC 7296 section 2: the initiator must know whom to contact.  (Not
+	 * said again when address or passive is already wrong.) */
+	if (!p->passive && ok &&
 	    (addr_ok || !config_setting_get_member(o->set, "address")) &&
 	    (p->address.addr.family == 0 ||
 	     p->address.len != addr_len(&p->address.addr) * 8))

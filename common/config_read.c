@@ -19,6 +19,9 @@ static void verror(struct cfg_reader *rd, const char *file, unsigned int line,
 	rd->n_errors++;
 	if (!rd->errors)
 		return;
+	/* libconfig keeps an @include'd file's name as written. */
+	if (file && file[0] != '/' && rd->dir && strcmp(file, rd->path) != 0)
+		fprintf(rd->errors, "%s/", rd->dir);
 	fprintf(rd->errors, "%s:%u: %s: ", file ? file : rd->path, line,
 		object);
 	vfprintf(rd->errors, fmt, ap);
@@ -33,6 +36,16 @@ void rd_error(struct cfg_reader *rd, const config_setting_t *where,
 	va_start(ap, fmt);
 	verror(rd, config_setting_source_file(where),
 	       config_setting_source_line(where), object, fmt, ap);
+	va_end(ap);
+}
+
+void rd_error_at(struct cfg_reader *rd, const char *file, unsigned int line,
+		 const char *object, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	verror(rd, file, line, object, fmt, ap);
 	va_end(ap);
 }
 

@@ -19,6 +19,7 @@
 
 struct cfg_reader {
 	const char *path;
+	char *dir;	/* of path, where @include finds files */
 	FILE *errors;
 	unsigned int n_errors;
 	struct espgw_config *cfg;
@@ -34,6 +35,10 @@ struct cfg_obj {
 void rd_error(struct cfg_reader *rd, const config_setting_t *where,
 	      const char *object, const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));
+/* For libconfig's own errors, which carry a file name (or NULL). */
+void rd_error_at(struct cfg_reader *rd, const char *file, unsigned int line,
+		 const char *object, const char *fmt, ...)
+	__attribute__((format(printf, 5, 6)));
 /* For checks made after reading, with the line kept in the model. */
 void rd_error_line(struct cfg_reader *rd, unsigned int line,
 		   const char *object, const char *fmt, ...)

@@ -639,6 +639,23 @@ static void test_more_mistakes(void **state)
 	}
 }
 
+static void test_include_names_its_file(void **state)
+{
+	char *errors;
+	char needle[sizeof(path_buf) + 128];
+
+	(void)state;
+	/* Loaded from elsewhere: @include is relative to the including file. */
+	assert_int_equal(chdir("/"), 0);
+	errors = load_fail(FIXTURE("include-main.conf"));
+	snprintf(needle, sizeof(needle), "%s:3: ipsec.peers[0] \"p\": "
+		 "passive: wrong type (a string); expected true or false",
+		 FIXTURE("include-part.conf"));
+	assert_contains(errors, needle);
+	assert_int_equal(count_lines(errors), 1);
+	free(errors);
+}
+
 static void test_unreadable_file(void **state)
 {
 	char *errors = load_fail("/nonexistent/espgw.conf");
@@ -756,6 +773,7 @@ int main(void)
 		cmocka_unit_test(test_defaults_of_an_empty_file),
 		cmocka_unit_test(test_values_in_every_form),
 		cmocka_unit_test(test_more_mistakes),
+		cmocka_unit_test(test_include_names_its_file),
 		cmocka_unit_test(test_unreadable_file),
 		cmocka_unit_test(test_describe_hides_secrets),
 		cmocka_unit_test(test_describe_names_objects),
