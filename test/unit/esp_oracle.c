@@ -195,13 +195,16 @@ static size_t esp_plain(const struct esp_params *p, const struct oracle_opts *o,
 			const uint8_t *pl, size_t len, uint8_t nh, uint8_t *esp)
 {
 	size_t blk = is_gcm(p) ? 4 : 16, ivl = iv_len_of(p);
-	size_t pad = (blk - (len + o->tfc + 2) % blk) % blk + o->extra_pad * blk;
+	size_t pad = (blk - (len + o->tfc + 2) % blk) % blk +
+		     o->extra_pad * blk;
 	uint8_t *pt = esp + 8 + ivl;
 
 	put32(esp, p->spi);
 	put32(esp + 4, (uint32_t)o->seq);
+	/* Without a given IV: the sequence number, big-endian, repeated. */
 	for (size_t i = 0; i < ivl; i++)
-		esp[8 + i] = o->iv ? o->iv[i] : (uint8_t)(o->seq >> (8 * (7 - i % 8)));
+		esp[8 + i] = o->iv ? o->iv[i]
+				   : (uint8_t)(o->seq >> (8 * (7 - i % 8)));
 	memcpy(pt, pl, len);
 	memset(pt + len, 0, o->tfc);
 	len += o->tfc;
