@@ -69,13 +69,15 @@ static inline uint8_t inner_info(struct rte_mbuf *m, uint32_t *len,
 	return ESP_DROP_NONE;
 }
 
-/* Room for hlen bytes in front and tlen bytes behind, in one segment. */
+/* Room for hlen bytes in front and tlen bytes behind, in one segment,
+ * and an outer packet that IP lengths can still describe. */
 static inline bool make_room(struct rte_mbuf *m, uint32_t hlen, uint32_t tlen)
 {
 	if (unlikely(m->nb_segs > 1) && rte_pktmbuf_linearize(m) != 0)
 		return false;
 	return rte_pktmbuf_headroom(m) >= hlen &&
-	       rte_pktmbuf_tailroom(m) >= tlen;
+	       rte_pktmbuf_tailroom(m) >= tlen &&
+	       m->data_len + hlen + tlen <= UINT16_MAX;
 }
 
 /* Padding and trailer behind the payload; the ICV space after them. */
