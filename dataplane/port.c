@@ -133,7 +133,8 @@ static int open_port(struct port_set *ps, struct dp_port *p,
 
 static int open_tap(struct port_set *ps, struct dp_port *p)
 {
-	char name[RTE_DEV_NAME_MAX_LEN], args[128], mac[RTE_ETHER_ADDR_FMT_SIZE];
+	char name[RTE_DEV_NAME_MAX_LEN], args[128];
+	char mac[RTE_ETHER_ADDR_FMT_SIZE];
 	struct rte_eth_conf conf = { 0 };
 	int rc;
 

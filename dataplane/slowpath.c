@@ -60,9 +60,8 @@ void slowpath_free(struct slowpath *sp)
 }
 
 /* Send n packets on (port, queue); free and count what does not fit. */
-static unsigned int send_burst(uint16_t id, uint16_t q,
-			       struct rte_mbuf **m,
-			 unsigned int n, struct dp_counters *c)
+static unsigned int send_burst(uint16_t id, uint16_t q, struct rte_mbuf **m,
+			       unsigned int n, struct dp_counters *c)
 {
 	unsigned int sent = rte_eth_tx_burst(id, q, m, (uint16_t)n);
 

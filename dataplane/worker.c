@@ -127,8 +127,9 @@ static uint16_t ttl_filter(struct worker_ctx *w, struct rte_mbuf **pkts,
 	uint16_t k = 0;
 
 	for (uint16_t i = 0; i < n; i++) {
-		if (route_ttl_decrement(pkts[i],
-					RTE_ETH_IS_IPV6_HDR(pkts[i]->packet_type)))
+		bool v6 = RTE_ETH_IS_IPV6_HDR(pkts[i]->packet_type);
+
+		if (route_ttl_decrement(pkts[i], v6))
 			pkts[k++] = pkts[i];
 		else
 			drop(w, pkts[i], DP_DROP_TTL);

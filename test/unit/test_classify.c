@@ -68,7 +68,8 @@ static struct rte_mbuf *udp4(rte_be32_t dst, uint16_t dport,
 	u->src_port = RTE_BE16(4500);
 	u->dst_port = rte_cpu_to_be_16(dport);
 	u->dgram_len = rte_cpu_to_be_16((uint16_t)(sizeof(*u) + dlen));
-	memcpy(u + 1, data, dlen);
+	if (dlen)
+		memcpy(u + 1, data, dlen);
 	return ipv4(dst, IPPROTO_UDP, buf, sizeof(*u) + dlen, 0);
 }
 
