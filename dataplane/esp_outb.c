@@ -10,6 +10,8 @@
  * - outer IPv4 ID: the low 16 bits of the sequence number, unique per SA
  *   within 65536 packets.  XXX two SAs between the same two gateways may
  *   reuse an ID at the same time; only matters for fragmented outer packets.
+ * XXX packets are rewritten in place: a cloned or indirect mbuf whose data
+ * someone else still reads must be copied by the caller first.
  */
 #include "esp_outb.h"
 

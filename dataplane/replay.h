@@ -13,6 +13,9 @@
  * checks again (two copies of one packet can sit in the same burst).  A
  * forged packet therefore never moves the window.
  *
+ * XXX no resynchronisation (Appendix A3): if the peer's high-order bits
+ * ever run more than a window ahead, every packet fails its ICV.
+ *
  * Not thread-safe: one thread (the SA's owning worker, see esp_sa.h) calls
  * replay_check and replay_update for a given window.
  */
