@@ -9,7 +9,6 @@
 #include <openssl/dh.h>
 #include <openssl/ec.h>
 #include <openssl/evp.h>
-#include <openssl/objects.h>
 #include <openssl/param_build.h>
 
 enum kind { MODP, ECP, X25519 };
@@ -230,7 +229,8 @@ out:
 static EVP_PKEY *ec_private(const struct impl *im, size_t pub_len,
 			    const uint8_t *priv, size_t len)
 {
-	EC_GROUP *grp = EC_GROUP_new_by_curve_name(OBJ_sn2nid(im->name));
+	int nid = EC_curve_nist2nid(im->name);
+	EC_GROUP *grp = EC_GROUP_new_by_curve_name(nid);
 	EC_POINT *pt = grp ? EC_POINT_new(grp) : NULL;
 	BIGNUM *k = BN_bin2bn(priv, (int)len, NULL);
 	BN_CTX *bnctx = BN_CTX_new();

@@ -24,7 +24,7 @@ enum ike_dh_error {
 	IKE_DH_E_LENGTH, /* peer value not the group's length */
 	IKE_DH_E_RANGE,	 /* MODP value outside 2 .. p-2 */
 	IKE_DH_E_POINT,	 /* not a point on the curve */
-	IKE_DH_E_ZERO,	 /* Curve25519 shared secret all zero (RFC 8031 2) */
+	IKE_DH_E_ZERO,	 /* X25519 result all zero, RFC 8031 section 2 */
 	IKE_DH_E_CRYPTO, /* OpenSSL failed */
 };
 

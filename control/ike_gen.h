@@ -35,7 +35,7 @@ struct ike_gen {
 	size_t next_off; /* next payload field to fill with the next type */
 	size_t pld_off;	 /* start of the open payload */
 	size_t prop_off; /* start of the open proposal */
-	size_t xf_off;	 /* start of the last transform of that proposal */
+	size_t xf_off;	 /* last transform of that proposal */
 	uint8_t n_xf;	 /* transforms in the open proposal */
 	size_t sk_off;	 /* start of the SK payload not yet sealed */
 	size_t iv_len;	 /* IV bytes reserved after the SK header */

@@ -25,7 +25,7 @@ enum ike_sk_error {
 	IKE_SK_E_LENGTH,  /* too short for IV and ICV, or not whole blocks */
 	IKE_SK_E_ICV,	  /* integrity check failed */
 	IKE_SK_E_PAD,	  /* pad length longer than the plaintext */
-	IKE_SK_E_SPACE,	  /* no room for padding and ICV, or bad builder */
+	IKE_SK_E_SPACE,	  /* no room for padding and ICV, or misuse */
 	IKE_SK_E_CRYPTO,  /* OpenSSL failed */
 };
 
