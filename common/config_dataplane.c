@@ -58,7 +58,10 @@ static void read_port_names(struct cfg_obj *o, struct cfg_port *p)
 	if (config_setting_get_member(o->set, "slow_path")) {
 		obj_string(o, "slow_path", p->slow_path, sizeof(p->slow_path));
 	} else if (n > 0 && n + sizeof("espgw-") <= sizeof(p->slow_path)) {
-		snprintf(p->slow_path, sizeof(p->slow_path), "espgw-%s",
+		/* The precision tells the compiler what the test above
+		 * already guarantees: the name fits. */
+		snprintf(p->slow_path, sizeof(p->slow_path), "espgw-%.*s",
+			 (int)(sizeof(p->slow_path) - sizeof("espgw-")),
 			 p->name);
 	} else if (n > 0) {
 		obj_missing(o, "slow_path", "a tap interface name of at most "

@@ -24,6 +24,11 @@ struct loop {
 	struct loop_fd *fds; /* parallel to pfds */
 	unsigned int n_fds, cap_fds;
 
+	/* The time of the current round: timers added in one round share
+	 * it, so their order follows their delays, not how long the
+	 * callbacks before them took. */
+	uint64_t now;
+
 	struct loop_timer **heap; /* min-heap on (due, seq) */
 	unsigned int n_timers, cap_timers;
 	uint64_t timer_seq;
@@ -39,7 +44,11 @@ uint64_t loop_now_ms(void)
 
 struct loop *loop_create(void)
 {
-	return calloc(1, sizeof(struct loop));
+	struct loop *l = calloc(1, sizeof(struct loop));
+
+	if (l)
+		l->now = loop_now_ms();
+	return l;
 }
 
 void loop_destroy(struct loop *l)
@@ -164,7 +173,7 @@ struct loop_timer *loop_timer_add(struct loop *l, uint64_t after_ms,
 	if (!t)
 		return NULL;
 	*t = (struct loop_timer){
-		.due = loop_now_ms() + after_ms,
+		.due = l->now + after_ms,
 		.seq = l->timer_seq++,
 		.fn = fn,
 		.arg = arg,
@@ -202,7 +211,7 @@ unsigned int loop_timer_count(const struct loop *l)
 
 static int run_timers(struct loop *l)
 {
-	uint64_t now = loop_now_ms();
+	uint64_t now = l->now;
 	int ran = 0;
 
 	/* Timers added by a callback with after_ms 0 wait for the next
@@ -244,6 +253,7 @@ int loop_run_once(struct loop *l, int max_wait_ms)
 	rc = poll(l->pfds, n, next_wait(l, max_wait_ms));
 	if (rc < 0 && errno != EINTR)
 		return -1;
+	l->now = loop_now_ms();
 	for (unsigned int i = 0; rc > 0 && i < n; i++) {
 		short revents = l->pfds[i].revents;
 

@@ -31,7 +31,8 @@ int loop_add_fd(struct loop *l, int fd, short events, loop_fd_fn fn,
 void loop_del_fd(struct loop *l, int fd);
 
 /*
- * Call fn(arg) once, after_ms from now.  Returns a handle for
+ * Call fn(arg) once, after_ms from the start of the current round (the
+ * last return from poll, or loop_create()).  Returns a handle for
  * loop_timer_cancel(), valid until the timer fires or is cancelled; NULL if
  * out of memory.
  */

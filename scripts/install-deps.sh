@@ -12,7 +12,7 @@ packages=(
 	# dpdk-test-crypto-perf, the raw crypto ceiling in the benchmarks
 	dpdk-dev
 	# network namespaces for integration tests and the demo
-	iproute2 iputils-ping
+	iproute2 iputils-ping ethtool
 )
 
 missing=()
