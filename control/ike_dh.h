@@ -42,8 +42,8 @@ struct ike_dh *ike_dh_new(const struct algo *group);
  * scalar for ECP, the 32 raw octets for Curve25519): for known-answer
  * tests and for in-process exchanges with fixed keys.
  */
-struct ike_dh *ike_dh_new_private(const struct algo *group,
-				  const uint8_t *priv, size_t len);
+struct ike_dh *ike_dh_new_private(const struct algo *group, const uint8_t *priv,
+				  size_t len);
 
 void ike_dh_free(struct ike_dh *dh);
 

@@ -45,7 +45,7 @@ void ike_gen_u8(struct ike_gen *g, uint8_t v)
 
 void ike_gen_u16(struct ike_gen *g, uint16_t v)
 {
-	uint8_t b[2] = { v >> 8, v & 0xff };
+	uint8_t b[2] = {v >> 8, v & 0xff};
 
 	ike_gen_bytes(g, b, sizeof(b));
 }
@@ -173,8 +173,7 @@ void ike_gen_transform(struct ike_gen *g, uint8_t type, uint16_t id,
 {
 	size_t start = g->len;
 
-	if (g->prop_off == IKE_GEN_NONE || g->n_xf == UINT8_MAX ||
-	    g->failed) {
+	if (g->prop_off == IKE_GEN_NONE || g->n_xf == UINT8_MAX || g->failed) {
 		g->failed = true;
 		return;
 	}
@@ -216,7 +215,7 @@ static void simple(struct ike_gen *g, uint8_t type, const uint8_t *fixed,
 void ike_gen_ke(struct ike_gen *g, uint16_t group, const uint8_t *pub,
 		size_t len)
 {
-	uint8_t f[4] = { group >> 8, group & 0xff, 0, 0 };
+	uint8_t f[4] = {group >> 8, group & 0xff, 0, 0};
 
 	simple(g, IKE_PLD_KE, f, sizeof(f), pub, len);
 }
@@ -229,7 +228,7 @@ void ike_gen_nonce(struct ike_gen *g, const uint8_t *nonce, size_t len)
 void ike_gen_id(struct ike_gen *g, uint8_t type, uint8_t id_type,
 		const uint8_t *data, size_t len)
 {
-	uint8_t f[4] = { id_type, 0, 0, 0 };
+	uint8_t f[4] = {id_type, 0, 0, 0};
 
 	simple(g, type, f, sizeof(f), data, len);
 }
@@ -237,7 +236,7 @@ void ike_gen_id(struct ike_gen *g, uint8_t type, uint8_t id_type,
 void ike_gen_auth(struct ike_gen *g, uint8_t method, const uint8_t *data,
 		  size_t len)
 {
-	uint8_t f[4] = { method, 0, 0, 0 };
+	uint8_t f[4] = {method, 0, 0, 0};
 
 	simple(g, IKE_PLD_AUTH, f, sizeof(f), data, len);
 }
@@ -300,7 +299,7 @@ static void selector(struct ike_gen *g, const struct ike_ts *ts)
 void ike_gen_ts(struct ike_gen *g, uint8_t type, const struct ike_ts *ts,
 		uint8_t n)
 {
-	uint8_t f[4] = { n, 0, 0, 0 };
+	uint8_t f[4] = {n, 0, 0, 0};
 
 	ike_gen_begin(g, type, false);
 	ike_gen_bytes(g, f, sizeof(f));
@@ -311,7 +310,7 @@ void ike_gen_ts(struct ike_gen *g, uint8_t type, const struct ike_ts *ts,
 
 void ike_gen_cp_begin(struct ike_gen *g, uint8_t cfg_type)
 {
-	uint8_t f[4] = { cfg_type, 0, 0, 0 };
+	uint8_t f[4] = {cfg_type, 0, 0, 0};
 
 	ike_gen_begin(g, IKE_PLD_CP, false);
 	ike_gen_bytes(g, f, sizeof(f));

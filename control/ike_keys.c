@@ -59,8 +59,8 @@ int ike_prf(const struct algo *a, const uint8_t *key, size_t key_len,
 	if (!ctx || !EVP_MAC_init(ctx, key, key_len, params))
 		goto out;
 	for (size_t i = 0; i < n; i++)
-		if (data[i].len && !EVP_MAC_update(ctx, data[i].ptr,
-						   data[i].len))
+		if (data[i].len &&
+		    !EVP_MAC_update(ctx, data[i].ptr, data[i].len))
 			goto out;
 	if (EVP_MAC_final(ctx, out, &got, IKE_PRF_MAX) && got > 0)
 		rc = 0;
@@ -88,10 +88,10 @@ int ike_prf_plus(const struct algo *prf, const uint8_t *key, size_t key_len,
 		size_t k = 0, take;
 
 		if (i > 1)
-			parts[k++] = (struct ike_slice){ t, prf->out_len };
+			parts[k++] = (struct ike_slice){t, prf->out_len};
 		memcpy(parts + k, seed, n * sizeof(*seed));
 		k += n;
-		parts[k++] = (struct ike_slice){ &i, 1 };
+		parts[k++] = (struct ike_slice){&i, 1};
 		if (ike_prf(prf, key, key_len, parts, k, t) < 0) {
 			ike_keys_wipe(t, sizeof(t));
 			return -1;
@@ -126,9 +126,16 @@ int ike_skeyseed_rekey(const struct algo *old_prf, struct ike_slice sk_d_old,
 		       struct ike_slice gir, struct ike_slice ni,
 		       struct ike_slice nr, uint8_t *out)
 {
-	const struct ike_slice data[] = { gir, ni, nr };
+	const struct ike_slice data[] = {gir, ni, nr};
 
 	return ike_prf(old_prf, sk_d_old.ptr, sk_d_old.len, data, 3, out);
+}
+
+/* An AEAD cipher comes without integrity, any other with it (RFC 5282
+ * section 8). */
+static bool aead_ok(const struct algo *encr, const struct algo *integ)
+{
+	return (encr->flags & ALGO_AEAD) ? integ == NULL : integ != NULL;
 }
 
 static void put64(uint8_t *p, uint64_t v)
@@ -150,13 +157,13 @@ int ike_keys_sa(struct ike_sa_keys *k, const struct algo *prf,
 		struct ike_slice nr, uint64_t spi_i, uint64_t spi_r)
 {
 	uint8_t spis[2 * IKE_SPI_LEN];
-	const struct ike_slice seed[] = { ni, nr, { spis, sizeof(spis) } };
+	const struct ike_slice seed[] = {ni, nr, {spis, sizeof(spis)}};
 	uint8_t buf[3 * IKE_PRF_MAX + 4 * IKE_KEY_MAX];
 	const uint8_t *p = buf;
 	size_t total;
 	int rc;
 
-	if (!prf || !encr || (!integ && !(encr->flags & ALGO_AEAD)))
+	if (!prf || !encr || !aead_ok(encr, integ))
 		return -1;
 	memset(k, 0, sizeof(*k));
 	k->d_len = k->p_len = prf->out_len;
@@ -186,7 +193,7 @@ int ike_keymat(const struct algo *prf, struct ike_slice sk_d,
 	       struct ike_slice gir, struct ike_slice ni, struct ike_slice nr,
 	       uint8_t *out, size_t out_len)
 {
-	const struct ike_slice seed[] = { gir, ni, nr };
+	const struct ike_slice seed[] = {gir, ni, nr};
 
 	return ike_prf_plus(prf, sk_d.ptr, sk_d.len, seed, 3, out, out_len);
 }
@@ -200,7 +207,7 @@ int ike_keys_child(struct ike_child_keys *k, const struct algo *prf,
 	const uint8_t *p = buf;
 	int rc;
 
-	if (!encr || (!integ && !(encr->flags & ALGO_AEAD)))
+	if (!encr || !aead_ok(encr, integ))
 		return -1;
 	memset(k, 0, sizeof(*k));
 	k->e_len = (size_t)encr->key_len + encr->salt_len;
@@ -208,8 +215,7 @@ int ike_keys_child(struct ike_child_keys *k, const struct algo *prf,
 	if (k->a_len > IKE_KEY_MAX || k->e_len > IKE_KEY_MAX)
 		return -1;
 
-	rc = ike_keymat(prf, sk_d, gir, ni, nr, buf,
-			2 * (k->e_len + k->a_len));
+	rc = ike_keymat(prf, sk_d, gir, ni, nr, buf, 2 * (k->e_len + k->a_len));
 	if (rc == 0) {
 		take(k->ei, &p, k->e_len);
 		take(k->ai, &p, k->a_len);
@@ -224,10 +230,10 @@ int ike_auth_psk(const struct algo *prf, struct ike_slice psk,
 		 struct ike_slice msg, struct ike_slice nonce,
 		 struct ike_slice sk_p, struct ike_slice id, uint8_t *out)
 {
-	const struct ike_slice pad = { (const uint8_t *)IKE_KEY_PAD,
-				       IKE_KEY_PAD_LEN };
+	const struct ike_slice pad = {(const uint8_t *)IKE_KEY_PAD,
+				      IKE_KEY_PAD_LEN};
 	uint8_t key[IKE_PRF_MAX], maced_id[IKE_PRF_MAX];
-	struct ike_slice signed_octets[3] = { msg, nonce, { maced_id, 0 } };
+	struct ike_slice signed_octets[3] = {msg, nonce, {maced_id, 0}};
 	int rc = -1;
 
 	if (!prf || prf->type != ALGO_PRF)

@@ -32,7 +32,7 @@ static uint64_t get64(const uint8_t *p)
 
 static struct ike_slice slice(const uint8_t *p, size_t len)
 {
-	return (struct ike_slice){ .ptr = len ? p : NULL, .len = len };
+	return (struct ike_slice){.ptr = len ? p : NULL, .len = len};
 }
 
 static int fail(struct ike_msg *m, enum ike_pld_error e, size_t off)
@@ -87,8 +87,8 @@ static int transform(struct ike_msg *m, struct ike_transform *xf,
 }
 
 /* The transforms of one proposal: p and len cover them exactly. */
-static int transforms(struct ike_msg *m, struct ike_proposal *pr,
-		      uint8_t count, const uint8_t *p, size_t len, size_t off)
+static int transforms(struct ike_msg *m, struct ike_proposal *pr, uint8_t count,
+		      const uint8_t *p, size_t len, size_t off)
 {
 	size_t pos = 0;
 	uint8_t last = IKE_MORE_TRANSFORMS;
@@ -132,12 +132,11 @@ static int proposal(struct ike_msg *m, struct ike_proposal *pr,
 	if (count > IKE_PLD_MAX_TRANSFORMS)
 		return fail(m, IKE_PLD_E_TOO_MANY, off + 7);
 	pr->spi = slice(p + 8, spi_size);
-	return transforms(m, pr, count, p + 8 + spi_size,
-			  len - 8 - spi_size, off + 8 + spi_size);
+	return transforms(m, pr, count, p + 8 + spi_size, len - 8 - spi_size,
+			  off + 8 + spi_size);
 }
 
-static int pld_sa(struct ike_msg *m, const uint8_t *p, size_t len,
-		  size_t off)
+static int pld_sa(struct ike_msg *m, const uint8_t *p, size_t len, size_t off)
 {
 	struct ike_sa_pld *sa = &m->sa;
 	uint8_t last = IKE_MORE_PROPOSALS;
@@ -188,14 +187,12 @@ static int id(struct ike_msg *m, struct ike_id_pld *id, const uint8_t *p,
 	return 0;
 }
 
-static int pld_idi(struct ike_msg *m, const uint8_t *p, size_t len,
-		   size_t off)
+static int pld_idi(struct ike_msg *m, const uint8_t *p, size_t len, size_t off)
 {
 	return id(m, &m->idi, p, len, off);
 }
 
-static int pld_idr(struct ike_msg *m, const uint8_t *p, size_t len,
-		   size_t off)
+static int pld_idr(struct ike_msg *m, const uint8_t *p, size_t len, size_t off)
 {
 	return id(m, &m->idr, p, len, off);
 }
@@ -210,8 +207,7 @@ static int cert(struct ike_msg *m, struct ike_cert_pld *c, const uint8_t *p,
 	return 0;
 }
 
-static int pld_cert(struct ike_msg *m, const uint8_t *p, size_t len,
-		    size_t off)
+static int pld_cert(struct ike_msg *m, const uint8_t *p, size_t len, size_t off)
 {
 	if (m->n_certs == IKE_PLD_MAX_CERTS)
 		return fail(m, IKE_PLD_E_TOO_MANY, off);
@@ -226,8 +222,7 @@ static int pld_certreq(struct ike_msg *m, const uint8_t *p, size_t len,
 	return cert(m, &m->certreq[m->n_certreqs++], p, len, off);
 }
 
-static int pld_auth(struct ike_msg *m, const uint8_t *p, size_t len,
-		    size_t off)
+static int pld_auth(struct ike_msg *m, const uint8_t *p, size_t len, size_t off)
 {
 	if (len < 4)
 		return fail(m, IKE_PLD_E_PLD_SHORT, off);
@@ -358,14 +353,12 @@ static int ts(struct ike_msg *m, struct ike_ts_pld *t, const uint8_t *p,
 	return 0;
 }
 
-static int pld_tsi(struct ike_msg *m, const uint8_t *p, size_t len,
-		   size_t off)
+static int pld_tsi(struct ike_msg *m, const uint8_t *p, size_t len, size_t off)
 {
 	return ts(m, &m->tsi, p, len, off);
 }
 
-static int pld_tsr(struct ike_msg *m, const uint8_t *p, size_t len,
-		   size_t off)
+static int pld_tsr(struct ike_msg *m, const uint8_t *p, size_t len, size_t off)
 {
 	return ts(m, &m->tsr, p, len, off);
 }
@@ -397,8 +390,7 @@ static int pld_cp(struct ike_msg *m, const uint8_t *p, size_t len, size_t off)
 }
 
 /* RFC 3748 section 4: code, identifier, length (of it all), data. */
-static int pld_eap(struct ike_msg *m, const uint8_t *p, size_t len,
-		   size_t off)
+static int pld_eap(struct ike_msg *m, const uint8_t *p, size_t len, size_t off)
 {
 	if (len < 4)
 		return fail(m, IKE_PLD_E_PLD_SHORT, off);
@@ -417,21 +409,21 @@ static const struct {
 	pld_fn fn;
 	bool multi;
 } readers[] = {
-	[IKE_PLD_SA - IKE_PLD_SA] = { pld_sa, false },
-	[IKE_PLD_KE - IKE_PLD_SA] = { pld_ke, false },
-	[IKE_PLD_IDi - IKE_PLD_SA] = { pld_idi, false },
-	[IKE_PLD_IDr - IKE_PLD_SA] = { pld_idr, false },
-	[IKE_PLD_CERT - IKE_PLD_SA] = { pld_cert, true },
-	[IKE_PLD_CERTREQ - IKE_PLD_SA] = { pld_certreq, true },
-	[IKE_PLD_AUTH - IKE_PLD_SA] = { pld_auth, false },
-	[IKE_PLD_NONCE - IKE_PLD_SA] = { pld_nonce, false },
-	[IKE_PLD_N - IKE_PLD_SA] = { pld_notify, true },
-	[IKE_PLD_D - IKE_PLD_SA] = { pld_delete, true },
-	[IKE_PLD_V - IKE_PLD_SA] = { pld_vendor, true },
-	[IKE_PLD_TSi - IKE_PLD_SA] = { pld_tsi, false },
-	[IKE_PLD_TSr - IKE_PLD_SA] = { pld_tsr, false },
-	[IKE_PLD_CP - IKE_PLD_SA] = { pld_cp, false },
-	[IKE_PLD_EAP - IKE_PLD_SA] = { pld_eap, false },
+	[IKE_PLD_SA - IKE_PLD_SA] = {pld_sa, false},
+	[IKE_PLD_KE - IKE_PLD_SA] = {pld_ke, false},
+	[IKE_PLD_IDi - IKE_PLD_SA] = {pld_idi, false},
+	[IKE_PLD_IDr - IKE_PLD_SA] = {pld_idr, false},
+	[IKE_PLD_CERT - IKE_PLD_SA] = {pld_cert, true},
+	[IKE_PLD_CERTREQ - IKE_PLD_SA] = {pld_certreq, true},
+	[IKE_PLD_AUTH - IKE_PLD_SA] = {pld_auth, false},
+	[IKE_PLD_NONCE - IKE_PLD_SA] = {pld_nonce, false},
+	[IKE_PLD_N - IKE_PLD_SA] = {pld_notify, true},
+	[IKE_PLD_D - IKE_PLD_SA] = {pld_delete, true},
+	[IKE_PLD_V - IKE_PLD_SA] = {pld_vendor, true},
+	[IKE_PLD_TSi - IKE_PLD_SA] = {pld_tsi, false},
+	[IKE_PLD_TSr - IKE_PLD_SA] = {pld_tsr, false},
+	[IKE_PLD_CP - IKE_PLD_SA] = {pld_cp, false},
+	[IKE_PLD_EAP - IKE_PLD_SA] = {pld_eap, false},
 };
 
 #define N_READERS (sizeof(readers) / sizeof(readers[0]))
@@ -502,8 +494,8 @@ static int chain(struct ike_msg *m, uint8_t type, const uint8_t *buf,
 			return fail(m, IKE_PLD_E_PLD_LENGTH, off + 2);
 
 		if (type == IKE_PLD_SK || type == IKE_PLD_SKF) {
-			if (m->has & (IKE_HAS(IKE_PLD_SK) |
-				      IKE_HAS(IKE_PLD_SKF)))
+			if (m->has &
+			    (IKE_HAS(IKE_PLD_SK) | IKE_HAS(IKE_PLD_SKF)))
 				return fail(m, IKE_PLD_E_DUPLICATE, off);
 			if (plen != len - off)
 				return fail(m, IKE_PLD_E_SK_NOT_LAST, off);
@@ -551,8 +543,8 @@ int ike_pld_parse(const uint8_t *buf, size_t len, struct ike_msg *m)
 	return chain(m, m->hdr.next_payload, buf, len, IKE_HDR_LEN);
 }
 
-int ike_pld_parse_inner(struct ike_msg *m, uint8_t first,
-			const uint8_t *plain, size_t len)
+int ike_pld_parse_inner(struct ike_msg *m, uint8_t first, const uint8_t *plain,
+			size_t len)
 {
 	int rc;
 

@@ -34,30 +34,30 @@
 #define IKE_PLD_MAX_CERTS      8
 #define IKE_PLD_MAX_CERTREQS   16
 #define IKE_PLD_MAX_DELETES    8
-#define IKE_PLD_MAX_TS         16 /* per TSi or TSr */
+#define IKE_PLD_MAX_TS	       16 /* per TSi or TSr */
 #define IKE_PLD_MAX_CP_ATTRS   32
 
 /* X(name, text) of every reason a message is refused. */
-#define IKE_PLD_ERRORS(X)                                                      \
-	X(OK, "no error")                                                      \
-	X(SHORT, "datagram shorter than the IKE header")                       \
-	X(VERSION, "major version is not 2")                                   \
-	X(MSG_LENGTH, "header length differs from the datagram length")      \
-	X(PLD_LENGTH, "payload length below 4 or past the end")               \
-	X(PLD_SHORT, "payload too short for its fixed fields")                \
-	X(TRAILING, "bytes after the last payload")                           \
-	X(CRITICAL, "unknown payload with the critical bit")                  \
-	X(DUPLICATE, "payload that may appear once appears twice")            \
-	X(TOO_MANY, "more payloads or substructures than allowed")            \
-	X(SK_NOT_LAST, "encrypted payload is not the last")                   \
-	X(PROPOSAL, "proposal substructure inconsistent")                     \
-	X(TRANSFORM, "transform substructure inconsistent")                   \
-	X(ATTRIBUTE, "attribute runs past its transform or is malformed")     \
-	X(NONCE, "nonce shorter than 16 or longer than 256 octets")           \
-	X(DELETE, "delete payload SPI count disagrees with its length")       \
-	X(TS, "traffic selector inconsistent")                                \
-	X(CP, "configuration attribute runs past its payload")                \
-	X(EAP, "EAP length disagrees with the payload")                       \
+#define IKE_PLD_ERRORS(X)                                                 \
+	X(OK, "no error")                                                 \
+	X(SHORT, "datagram shorter than the IKE header")                  \
+	X(VERSION, "major version is not 2")                              \
+	X(MSG_LENGTH, "header length differs from the datagram length")   \
+	X(PLD_LENGTH, "payload length below 4 or past the end")           \
+	X(PLD_SHORT, "payload too short for its fixed fields")            \
+	X(TRAILING, "bytes after the last payload")                       \
+	X(CRITICAL, "unknown payload with the critical bit")              \
+	X(DUPLICATE, "payload that may appear once appears twice")        \
+	X(TOO_MANY, "more payloads or substructures than allowed")        \
+	X(SK_NOT_LAST, "encrypted payload is not the last")               \
+	X(PROPOSAL, "proposal substructure inconsistent")                 \
+	X(TRANSFORM, "transform substructure inconsistent")               \
+	X(ATTRIBUTE, "attribute runs past its transform or is malformed") \
+	X(NONCE, "nonce shorter than 16 or longer than 256 octets")       \
+	X(DELETE, "delete payload SPI count disagrees with its length")   \
+	X(TS, "traffic selector inconsistent")                            \
+	X(CP, "configuration attribute runs past its payload")            \
+	X(EAP, "EAP length disagrees with the payload")                   \
 	X(FRAGMENT, "fragment number or total invalid")
 
 enum ike_pld_error {
@@ -78,8 +78,8 @@ struct ike_hdr {
 };
 
 struct ike_transform {
-	uint8_t type;	  /* enum ike_transform_type */
-	uint16_t id;	  /* IANA id; algo_by_iana() maps it */
+	uint8_t type;	   /* enum ike_transform_type */
+	uint16_t id;	   /* IANA id; algo_by_iana() maps it */
 	uint16_t key_bits; /* Key Length attribute, 0 when absent */
 	bool unknown_attr; /* section 3.3.6: the transform must be skipped */
 };
@@ -103,10 +103,10 @@ struct ike_ke_pld {
 };
 
 struct ike_id_pld {
-	uint8_t type;		/* enum ike_id_type */
-	struct ike_slice data;	/* the identification data */
-	struct ike_slice body;	/* type, reserved and data: section 2.15's
-				 * RestOfInitIDPayload / RestOfRespIDPayload */
+	uint8_t type;	       /* enum ike_id_type */
+	struct ike_slice data; /* the identification data */
+	struct ike_slice body; /* type, reserved and data: section 2.15's
+				* RestOfInitIDPayload / RestOfRespIDPayload */
 };
 
 struct ike_cert_pld {
@@ -174,7 +174,7 @@ struct ike_sk_pld {
 };
 
 /* Presence bits for the payloads that may appear once. */
-#define IKE_HAS(pld) (1ull << ((pld) - IKE_PLD_SA))
+#define IKE_HAS(pld) (1ull << ((pld)-IKE_PLD_SA))
 
 struct ike_msg {
 	struct ike_hdr hdr;
@@ -219,8 +219,8 @@ int ike_pld_parse(const uint8_t *buf, size_t len, struct ike_msg *m);
  * SK payload's next payload field) into m, adding to what ike_pld_parse()
  * found.  Offsets in errors are relative to plain.  Returns 0 or -1.
  */
-int ike_pld_parse_inner(struct ike_msg *m, uint8_t first,
-			const uint8_t *plain, size_t len);
+int ike_pld_parse_inner(struct ike_msg *m, uint8_t first, const uint8_t *plain,
+			size_t len);
 
 /* The notify of the given type, or NULL. */
 const struct ike_notify_pld *ike_pld_notify(const struct ike_msg *m,

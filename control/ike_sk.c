@@ -8,11 +8,11 @@
 #include <openssl/evp.h>
 #include <openssl/rand.h>
 
-#define AES_BLOCK    16
-#define GCM_NONCE    12 /* salt 4 | IV 8, RFC 5282 section 4 */
-#define IV_MAX       16
-#define DIR_ENCRYPT  1
-#define DIR_DECRYPT  0
+#define AES_BLOCK   16
+#define GCM_NONCE   12 /* salt 4 | IV 8, RFC 5282 section 4 */
+#define IV_MAX	    16
+#define DIR_ENCRYPT 1
+#define DIR_DECRYPT 0
 
 static bool aead(const struct ike_sk *sk)
 {
@@ -36,8 +36,7 @@ int ike_sk_init(struct ike_sk *sk, const struct algo *encr,
 	memset(sk, 0, sizeof(*sk));
 	if (!encr || encr->type != ALGO_ENCR || !(encr->flags & ALGO_IKE))
 		return -1;
-	if ((encr->flags & ALGO_AEAD) ? integ != NULL
-				      : !ike_keys_digest(integ))
+	if ((encr->flags & ALGO_AEAD) ? integ != NULL : !ike_keys_digest(integ))
 		return -1;
 	sk->encr = encr;
 	sk->integ = integ;
@@ -78,8 +77,8 @@ static int cbc(const struct ike_sk *sk, int enc, const uint8_t *iv,
 
 	if (ctx && EVP_CipherInit_ex2(ctx, c, sk->ek, iv, enc, NULL) &&
 	    EVP_CIPHER_CTX_set_padding(ctx, 0) &&
-	    EVP_CipherUpdate(ctx, buf, &n, buf, (int)len) &&
-	    (size_t)n == len && EVP_CipherFinal_ex(ctx, buf + n, &n))
+	    EVP_CipherUpdate(ctx, buf, &n, buf, (int)len) && (size_t)n == len &&
+	    EVP_CipherFinal_ex(ctx, buf + n, &n))
 		rc = 0;
 	EVP_CIPHER_CTX_free(ctx);
 	EVP_CIPHER_free(c);
@@ -108,13 +107,13 @@ static int gcm(const struct ike_sk *sk, int enc, const uint8_t *iv,
 	    !EVP_CipherUpdate(ctx, NULL, &n, aad.ptr, (int)aad.len) ||
 	    (len && !EVP_CipherUpdate(ctx, buf, &n, buf, (int)len)))
 		goto out;
-	if (!enc && !EVP_CIPHER_CTX_ctrl(ctx, EVP_CTRL_GCM_SET_TAG, (int)tlen,
-					 tag))
+	if (!enc &&
+	    !EVP_CIPHER_CTX_ctrl(ctx, EVP_CTRL_GCM_SET_TAG, (int)tlen, tag))
 		goto out;
 	if (!EVP_CipherFinal_ex(ctx, buf + len, &n))
 		goto out;
-	if (enc && !EVP_CIPHER_CTX_ctrl(ctx, EVP_CTRL_GCM_GET_TAG, (int)tlen,
-					tag))
+	if (enc &&
+	    !EVP_CIPHER_CTX_ctrl(ctx, EVP_CTRL_GCM_GET_TAG, (int)tlen, tag))
 		goto out;
 	rc = 0;
 out:
@@ -127,7 +126,7 @@ out:
 static int icv(const struct ike_sk *sk, const uint8_t *msg, size_t len,
 	       uint8_t *out)
 {
-	const struct ike_slice data = { msg, len };
+	const struct ike_slice data = {msg, len};
 
 	return ike_prf(sk->integ, sk->ak, sk->ak_len, &data, 1, out);
 }
@@ -162,8 +161,7 @@ static int close_lengths(struct ike_gen *g)
 	return g->failed ? -1 : 0;
 }
 
-enum ike_sk_error ike_sk_seal(struct ike_sk *sk, struct ike_gen *g,
-			      size_t *len)
+enum ike_sk_error ike_sk_seal(struct ike_sk *sk, struct ike_gen *g, size_t *len)
 {
 	size_t iv_len = ike_sk_iv_len(sk), tlen = icv_len(sk);
 	size_t iv_off, plain_off, plain_len, pad, enc_len;
@@ -185,7 +183,7 @@ enum ike_sk_error ike_sk_seal(struct ike_sk *sk, struct ike_gen *g,
 		return IKE_SK_E_SPACE;
 
 	if (aead(sk)) {
-		const struct ike_slice aad = { g->buf, iv_off };
+		const struct ike_slice aad = {g->buf, iv_off};
 
 		put_iv(sk, g->buf + iv_off, iv_len);
 		if (gcm(sk, DIR_ENCRYPT, g->buf + iv_off, aad,
@@ -223,8 +221,8 @@ static enum ike_sk_error open_cbc(const struct ike_sk *sk, uint8_t *msg,
 	return IKE_SK_OK;
 }
 
-enum ike_sk_error ike_sk_open(const struct ike_sk *sk, uint8_t *msg,
-			      size_t len, const struct ike_sk_pld *pld,
+enum ike_sk_error ike_sk_open(const struct ike_sk *sk, uint8_t *msg, size_t len,
+			      const struct ike_sk_pld *pld,
 			      struct ike_slice *plain)
 {
 	size_t iv_len = ike_sk_iv_len(sk), tlen = icv_len(sk);
@@ -244,7 +242,7 @@ enum ike_sk_error ike_sk_open(const struct ike_sk *sk, uint8_t *msg,
 	enc_len = pld->data.len - iv_len - tlen;
 
 	if (aead(sk)) {
-		const struct ike_slice aad = { msg, data_off };
+		const struct ike_slice aad = {msg, data_off};
 
 		if (gcm(sk, DIR_DECRYPT, data, aad, data + iv_len, enc_len,
 			data + iv_len + enc_len) < 0)

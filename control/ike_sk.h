@@ -22,11 +22,11 @@
 
 enum ike_sk_error {
 	IKE_SK_OK = 0,
-	IKE_SK_E_LENGTH,  /* too short for IV and ICV, or not whole blocks */
-	IKE_SK_E_ICV,	  /* integrity check failed */
-	IKE_SK_E_PAD,	  /* pad length longer than the plaintext */
-	IKE_SK_E_SPACE,	  /* no room for padding and ICV, or misuse */
-	IKE_SK_E_CRYPTO,  /* OpenSSL failed */
+	IKE_SK_E_LENGTH, /* too short for IV and ICV, or not whole blocks */
+	IKE_SK_E_ICV,	 /* integrity check failed */
+	IKE_SK_E_PAD,	 /* pad length longer than the plaintext */
+	IKE_SK_E_SPACE,	 /* no room for padding and ICV, or misuse */
+	IKE_SK_E_CRYPTO, /* OpenSSL failed */
 };
 
 struct ike_sk {
@@ -65,8 +65,8 @@ enum ike_sk_error ike_sk_seal(struct ike_sk *sk, struct ike_gen *g,
  * covers the inner payloads, ready for ike_pld_parse_inner().  On failure
  * the payload's bytes may have been overwritten: drop the message.
  */
-enum ike_sk_error ike_sk_open(const struct ike_sk *sk, uint8_t *msg,
-			      size_t len, const struct ike_sk_pld *pld,
+enum ike_sk_error ike_sk_open(const struct ike_sk *sk, uint8_t *msg, size_t len,
+			      const struct ike_sk_pld *pld,
 			      struct ike_slice *plain);
 
 const char *ike_sk_strerror(enum ike_sk_error e);

@@ -51,12 +51,12 @@ static void test_both_sides_agree(void **state)
 		assert_int_equal(ike_dh_public(a, pa, sizeof(pa)), g->out_len);
 		assert_int_equal(ike_dh_public(b, pb, sizeof(pb)), g->out_len);
 		assert_memory_not_equal(pa, pb, g->out_len);
-		assert_int_equal(ike_dh_derive(a, pb, g->out_len, sa,
-					       sizeof(sa)),
-				 IKE_DH_OK);
-		assert_int_equal(ike_dh_derive(b, pa, g->out_len, sb,
-					       sizeof(sb)),
-				 IKE_DH_OK);
+		assert_int_equal(
+			ike_dh_derive(a, pb, g->out_len, sa, sizeof(sa)),
+			IKE_DH_OK);
+		assert_int_equal(
+			ike_dh_derive(b, pa, g->out_len, sb, sizeof(sb)),
+			IKE_DH_OK);
 		assert_memory_equal(sa, sb, slen);
 		/* Section 2.14: a MODP secret has the modulus length. */
 		if (g->key_len >= 1024)
@@ -80,15 +80,20 @@ static void test_curve25519_known_answer(void **state)
 	struct ike_dh *a, *b;
 
 	(void)state;
-	unhex("77076d0a7318a57d3c16c17251b26645df4c2f87ebc0992ab177fba51db92c2a",
+	unhex("77076d0a7318a57d3c16c17251b26645df4c2f87ebc0992ab177fba51db92c2"
+	      "a",
 	      a_priv, 32);
-	unhex("8520f0098930a754748b7ddcb43ef75a0dbf3a0d26381af4eba4a98eaa9b4e6a",
+	unhex("8520f0098930a754748b7ddcb43ef75a0dbf3a0d26381af4eba4a98eaa9b4e6"
+	      "a",
 	      a_pub, 32);
-	unhex("5dab087e624a8a4b79e17f8b83800ee66f3bb1292618b6fd1c2f8b27ff88e0eb",
+	unhex("5dab087e624a8a4b79e17f8b83800ee66f3bb1292618b6fd1c2f8b27ff88e0e"
+	      "b",
 	      b_priv, 32);
-	unhex("de9edb7d7b7dc1b4d35b61c2ece435373f8343c85b78674dadfc7e146f882b4f",
+	unhex("de9edb7d7b7dc1b4d35b61c2ece435373f8343c85b78674dadfc7e146f882b4"
+	      "f",
 	      b_pub, 32);
-	unhex("4a5d9d5ba4ce2de1728e3bf480350f25e07e21c947d19e3376f09b3c1e161742",
+	unhex("4a5d9d5ba4ce2de1728e3bf480350f25e07e21c947d19e3376f09b3c1e16174"
+	      "2",
 	      k, 32);
 
 	a = ike_dh_new_private(g, a_priv, 32);
@@ -115,17 +120,22 @@ static void test_ecp256_known_answer(void **state)
 	struct ike_dh *a, *b;
 
 	(void)state;
-	unhex("C88F01F510D9AC3F70A292DAA2316DE544E9AAB8AFE84049C62A9C57862D1433",
+	unhex("C88F01F510D9AC3F70A292DAA2316DE544E9AAB8AFE84049C62A9C57862D143"
+	      "3",
 	      i, 32);
 	unhex("DAD0B65394221CF9B051E1FECA5787D098DFE637FC90B9EF945D0C3772581180"
-	      "5271A0461CDB8252D61F1C456FA3E59AB1F45B33ACCF5F58389E0577B8990BB3",
+	      "5271A0461CDB8252D61F1C456FA3E59AB1F45B33ACCF5F58389E0577B8990BB"
+	      "3",
 	      gi, 64);
-	unhex("C6EF9C5D78AE012A011164ACB397CE2088685D8F06BF9BE0B283AB46476BEE53",
+	unhex("C6EF9C5D78AE012A011164ACB397CE2088685D8F06BF9BE0B283AB46476BEE5"
+	      "3",
 	      r, 32);
 	unhex("D12DFB5289C8D4F81208B70270398C342296970A0BCCB74C736FC7554494BF63"
-	      "56FBF3CA366CC23E8157854C13C58D6AAC23F046ADA30F8353E74F33039872AB",
+	      "56FBF3CA366CC23E8157854C13C58D6AAC23F046ADA30F8353E74F33039872A"
+	      "B",
 	      gr, 64);
-	unhex("D6840F6B42F6EDAFD13116E0E12565202FEF8E9ECE7DCE03812464D04B9442DE",
+	unhex("D6840F6B42F6EDAFD13116E0E12565202FEF8E9ECE7DCE03812464D04B9442D"
+	      "E",
 	      gir, 32);
 
 	a = ike_dh_new_private(g, i, 32);
@@ -177,8 +187,7 @@ static void test_modp_fixed_private(void **state)
 }
 
 /* Write p - sub, big-endian, into out (len bytes). */
-static void p_minus(enum algo_id id, unsigned int sub, uint8_t *out,
-		    size_t len)
+static void p_minus(enum algo_id id, unsigned int sub, uint8_t *out, size_t len)
 {
 	BIGNUM *p = id == ALGO_MODP1024 ? BN_get_rfc2409_prime_1024(NULL)
 					: BN_get_rfc3526_prime_2048(NULL);
@@ -190,7 +199,7 @@ static void p_minus(enum algo_id id, unsigned int sub, uint8_t *out,
 
 static void test_modp_rejects_out_of_range(void **state)
 {
-	const enum algo_id ids[] = { ALGO_MODP1024, ALGO_MODP2048 };
+	const enum algo_id ids[] = {ALGO_MODP1024, ALGO_MODP2048};
 
 	(void)state;
 	for (size_t i = 0; i < 2; i++) {
@@ -234,7 +243,7 @@ static void test_modp_rejects_out_of_range(void **state)
 
 static void test_ecp_rejects_bad_points(void **state)
 {
-	const enum algo_id ids[] = { ALGO_ECP256, ALGO_ECP384 };
+	const enum algo_id ids[] = {ALGO_ECP256, ALGO_ECP384};
 
 	(void)state;
 	for (size_t i = 0; i < 2; i++) {
@@ -273,15 +282,13 @@ static void test_curve25519_rejects_zero_secret(void **state)
 {
 	const struct algo *g = algo_by_id(ALGO_CURVE25519);
 	struct ike_dh *dh = ike_dh_new(g);
-	uint8_t v[33] = { 0 }, s[32];
+	uint8_t v[33] = {0}, s[32];
 
 	(void)state;
 	assert_non_null(dh);
-	assert_int_equal(ike_dh_derive(dh, v, 32, s, sizeof(s)),
-			 IKE_DH_E_ZERO);
+	assert_int_equal(ike_dh_derive(dh, v, 32, s, sizeof(s)), IKE_DH_E_ZERO);
 	v[0] = 1; /* u = 1 has order 4 */
-	assert_int_equal(ike_dh_derive(dh, v, 32, s, sizeof(s)),
-			 IKE_DH_E_ZERO);
+	assert_int_equal(ike_dh_derive(dh, v, 32, s, sizeof(s)), IKE_DH_E_ZERO);
 	assert_int_equal(ike_dh_derive(dh, v, 31, s, sizeof(s)),
 			 IKE_DH_E_LENGTH);
 	assert_int_equal(ike_dh_derive(dh, v, 33, s, sizeof(s)),

@@ -39,10 +39,10 @@ static void build_sa_init(struct ike_gen *g)
 	ike_gen_nonce(g, ni, sizeof(ni));
 	ike_gen_notify(g, 0, NULL, 0, IKE_N_NAT_DETECTION_SOURCE_IP, nat_s,
 		       sizeof(nat_s));
-	ike_gen_notify(g, 0, NULL, 0, IKE_N_NAT_DETECTION_DESTINATION_IP,
-		       nat_d, sizeof(nat_d));
-	ike_gen_notify(g, 0, NULL, 0, IKE_N_IKEV2_FRAGMENTATION_SUPPORTED,
-		       NULL, 0);
+	ike_gen_notify(g, 0, NULL, 0, IKE_N_NAT_DETECTION_DESTINATION_IP, nat_d,
+		       sizeof(nat_d));
+	ike_gen_notify(g, 0, NULL, 0, IKE_N_IKEV2_FRAGMENTATION_SUPPORTED, NULL,
+		       0);
 	ike_gen_vendor(g, vid, sizeof(vid));
 }
 
@@ -62,7 +62,7 @@ static void test_sa_init_matches_hand_bytes(void **state)
 
 static struct ip_addr v4(uint8_t a, uint8_t b, uint8_t c, uint8_t d)
 {
-	struct ip_addr x = { .family = ADDR_V4 };
+	struct ip_addr x = {.family = ADDR_V4};
 
 	x.v4[0] = a;
 	x.v4[1] = b;
@@ -74,16 +74,18 @@ static struct ip_addr v4(uint8_t a, uint8_t b, uint8_t c, uint8_t d)
 /* The inside of an IKE_AUTH request, as a bare chain (no header). */
 static void build_auth_inner(struct ike_gen *g)
 {
-	const uint8_t spi[4] = { 0xc0, 0xff, 0xee, 0x01 };
-	struct ike_ts tsi = { IKE_TS_IPV4_ADDR_RANGE, 0, 0, 0xffff,
-			      v4(0, 0, 0, 0), v4(255, 255, 255, 255) };
-	struct ike_ts tsr = { IKE_TS_IPV4_ADDR_RANGE, 6, 443, 443,
-			      v4(10, 0, 0, 0), v4(10, 0, 0, 255) };
+	const uint8_t spi[4] = {0xc0, 0xff, 0xee, 0x01};
+	struct ike_ts tsi = {
+		IKE_TS_IPV4_ADDR_RANGE, 0, 0, 0xffff, v4(0, 0, 0, 0),
+		v4(255, 255, 255, 255)};
+	struct ike_ts tsr = {
+		IKE_TS_IPV4_ADDR_RANGE, 6, 443, 443, v4(10, 0, 0, 0),
+		v4(10, 0, 0, 255)};
 	uint8_t auth[32];
 
 	memset(auth, 0xa5, sizeof(auth));
-	ike_gen_id(g, IKE_PLD_IDi, IKE_ID_FQDN,
-		   (const uint8_t *)"example.org", 11);
+	ike_gen_id(g, IKE_PLD_IDi, IKE_ID_FQDN, (const uint8_t *)"example.org",
+		   11);
 	ike_gen_auth(g, IKE_AUTH_SHARED_KEY_MIC, auth, sizeof(auth));
 	ike_gen_notify(g, 0, NULL, 0, IKE_N_INITIAL_CONTACT, NULL, 0);
 	ike_gen_cp_begin(g, IKE_CFG_REQUEST);
@@ -118,15 +120,18 @@ static void test_auth_inner_matches_hand_bytes(void **state)
 /* CREATE_CHILD_SA for a CHILD SA rekey with PFS, and back. */
 static void test_create_child_sa_round_trip(void **state)
 {
-	const uint8_t spi[4] = { 1, 2, 3, 4 }, old_spi[4] = { 9, 8, 7, 6 };
+	const uint8_t spi[4] = {1, 2, 3, 4}, old_spi[4] = {9, 8, 7, 6};
 	struct ike_ts ts[2] = {
-		{ IKE_TS_IPV4_ADDR_RANGE, 17, 500, 4500, v4(192, 0, 2, 1),
-		  v4(192, 0, 2, 9) },
-		{ IKE_TS_IPV6_ADDR_RANGE, 0, 0, 65535,
-		  { .family = ADDR_V6, .v6 = { 0x20, 0x01, 0x0d, 0xb8 } },
-		  { .family = ADDR_V6, .v6 = { 0x20, 0x01, 0x0d, 0xb8, 0xff } } },
+		{IKE_TS_IPV4_ADDR_RANGE, 17, 500, 4500, v4(192, 0, 2, 1),
+		 v4(192, 0, 2, 9)},
+		{IKE_TS_IPV6_ADDR_RANGE,
+		 0,
+		 0,
+		 65535,
+		 {.family = ADDR_V6, .v6 = {0x20, 0x01, 0x0d, 0xb8}},
+		 {.family = ADDR_V6, .v6 = {0x20, 0x01, 0x0d, 0xb8, 0xff}}},
 	};
-	uint8_t buf[1024], nonce[32] = { 7 }, ke[256] = { 0x33 };
+	uint8_t buf[1024], nonce[32] = {7}, ke[256] = {0x33};
 	struct ike_gen g;
 	size_t len;
 
@@ -184,9 +189,9 @@ static void test_create_child_sa_round_trip(void **state)
  * with values, certificates and EAP; and an empty informational. */
 static void test_informational_round_trip(void **state)
 {
-	const uint8_t spis[12] = { 1, 1, 1, 1, 2, 2, 2, 2, 3, 3, 3, 3 };
-	const uint8_t addr[4] = { 172, 16, 1, 10 };
-	const uint8_t eap[5] = { 1, 1, 0, 5, 1 };
+	const uint8_t spis[12] = {1, 1, 1, 1, 2, 2, 2, 2, 3, 3, 3, 3};
+	const uint8_t addr[4] = {172, 16, 1, 10};
+	const uint8_t eap[5] = {1, 1, 0, 5, 1};
 	uint8_t buf[512];
 	struct ike_gen g;
 	size_t len;
@@ -293,8 +298,8 @@ static void test_calls_out_of_order(void **state)
 	ike_gen_init(&g, buf, sizeof(buf));
 	ike_gen_hdr(&g, 1, 2, IKE_EX_IKE_AUTH, 0, 1);
 	ike_gen_ts(&g, IKE_PLD_TSi,
-		   &(struct ike_ts){ IKE_TS_IPV6_ADDR_RANGE, 0, 0, 0,
-				     v4(1, 2, 3, 4), v4(1, 2, 3, 4) },
+		   &(struct ike_ts){IKE_TS_IPV6_ADDR_RANGE, 0, 0, 0,
+				    v4(1, 2, 3, 4), v4(1, 2, 3, 4)},
 		   1);
 	assert_int_equal(ike_gen_finish(&g), 0);
 }

@@ -29,7 +29,7 @@ static size_t unhex(const char *s, uint8_t *out, size_t cap)
 
 static struct ike_slice sl(const uint8_t *p, size_t len)
 {
-	return (struct ike_slice){ p, len };
+	return (struct ike_slice){p, len};
 }
 
 /* HMAC test cases 1, 2 and 6 of RFC 2202 (SHA-1) and RFC 4231 (SHA-2);
@@ -41,43 +41,43 @@ static const struct {
 	const char *data;
 	const char *mac;
 } hmac_vectors[] = {
-	{ ALGO_PRF_HMAC_SHA1, "0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b", 0,
-	  "Hi There", "b617318655057264e28bc0b6fb378c8ef146be00" },
-	{ ALGO_PRF_HMAC_SHA1, "4a656665", 0, "what do ya want for nothing?",
-	  "effcdf6ae5eb2fa2d27416d5f184df9c259a7c79" },
-	{ ALGO_PRF_HMAC_SHA1, NULL, 80,
-	  "Test Using Larger Than Block-Size Key - Hash Key First",
-	  "aa4ae5e15272d00e95705637ce8a3b55ed402112" },
-	{ ALGO_PRF_HMAC_SHA256, "0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b", 0,
-	  "Hi There",
-	  "b0344c61d8db38535ca8afceaf0bf12b881dc200c9833da726e9376c2e32cff7" },
-	{ ALGO_PRF_HMAC_SHA256, "4a656665", 0, "what do ya want for nothing?",
-	  "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843" },
-	{ ALGO_PRF_HMAC_SHA256, NULL, 131,
-	  "Test Using Larger Than Block-Size Key - Hash Key First",
-	  "60e431591ee0b67f0d8a26aacbf5b77f8e0bc6213728c5140546040f0ee37f54" },
-	{ ALGO_PRF_HMAC_SHA384, "0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b", 0,
-	  "Hi There",
-	  "afd03944d84895626b0825f4ab46907f15f9dadbe4101ec682aa034c7cebc59c"
-	  "faea9ea9076ede7f4af152e8b2fa9cb6" },
-	{ ALGO_PRF_HMAC_SHA384, "4a656665", 0, "what do ya want for nothing?",
-	  "af45d2e376484031617f78d2b58a6b1b9c7ef464f5a01b47e42ec3736322445e"
-	  "8e2240ca5e69e2c78b3239ecfab21649" },
-	{ ALGO_PRF_HMAC_SHA384, NULL, 131,
-	  "Test Using Larger Than Block-Size Key - Hash Key First",
-	  "4ece084485813e9088d2c63a041bc5b44f9ef1012a2b588f3cd11f05033ac4c6"
-	  "0c2ef6ab4030fe8296248df163f44952" },
-	{ ALGO_PRF_HMAC_SHA512, "0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b", 0,
-	  "Hi There",
-	  "87aa7cdea5ef619d4ff0b4241a1d6cb02379f4e2ce4ec2787ad0b30545e17cde"
-	  "daa833b7d6b8a702038b274eaea3f4e4be9d914eeb61f1702e696c203a126854" },
-	{ ALGO_PRF_HMAC_SHA512, "4a656665", 0, "what do ya want for nothing?",
-	  "164b7a7bfcf819e2e395fbe73b56e0a387bd64222e831fd610270cd7ea250554"
-	  "9758bf75c05a994a6d034f65f8f0e6fdcaeab1a34d4a6b4b636e070a38bce737" },
-	{ ALGO_PRF_HMAC_SHA512, NULL, 131,
-	  "Test Using Larger Than Block-Size Key - Hash Key First",
-	  "80b24263c7c1a3ebb71493c1dd7be8b49b46d1f41b4aeec1121b013783f8f352"
-	  "6b56d037e05f2598bd0fd2215d6a1e5295e64f73f63f0aec8b915a985d786598" },
+	{ALGO_PRF_HMAC_SHA1, "0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b", 0,
+	 "Hi There", "b617318655057264e28bc0b6fb378c8ef146be00"},
+	{ALGO_PRF_HMAC_SHA1, "4a656665", 0, "what do ya want for nothing?",
+	 "effcdf6ae5eb2fa2d27416d5f184df9c259a7c79"},
+	{ALGO_PRF_HMAC_SHA1, NULL, 80,
+	 "Test Using Larger Than Block-Size Key - Hash Key First",
+	 "aa4ae5e15272d00e95705637ce8a3b55ed402112"},
+	{ALGO_PRF_HMAC_SHA256, "0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b", 0,
+	 "Hi There",
+	 "b0344c61d8db38535ca8afceaf0bf12b881dc200c9833da726e9376c2e32cff7"},
+	{ALGO_PRF_HMAC_SHA256, "4a656665", 0, "what do ya want for nothing?",
+	 "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843"},
+	{ALGO_PRF_HMAC_SHA256, NULL, 131,
+	 "Test Using Larger Than Block-Size Key - Hash Key First",
+	 "60e431591ee0b67f0d8a26aacbf5b77f8e0bc6213728c5140546040f0ee37f54"},
+	{ALGO_PRF_HMAC_SHA384, "0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b", 0,
+	 "Hi There",
+	 "afd03944d84895626b0825f4ab46907f15f9dadbe4101ec682aa034c7cebc59c"
+	 "faea9ea9076ede7f4af152e8b2fa9cb6"},
+	{ALGO_PRF_HMAC_SHA384, "4a656665", 0, "what do ya want for nothing?",
+	 "af45d2e376484031617f78d2b58a6b1b9c7ef464f5a01b47e42ec3736322445e"
+	 "8e2240ca5e69e2c78b3239ecfab21649"},
+	{ALGO_PRF_HMAC_SHA384, NULL, 131,
+	 "Test Using Larger Than Block-Size Key - Hash Key First",
+	 "4ece084485813e9088d2c63a041bc5b44f9ef1012a2b588f3cd11f05033ac4c6"
+	 "0c2ef6ab4030fe8296248df163f44952"},
+	{ALGO_PRF_HMAC_SHA512, "0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b", 0,
+	 "Hi There",
+	 "87aa7cdea5ef619d4ff0b4241a1d6cb02379f4e2ce4ec2787ad0b30545e17cde"
+	 "daa833b7d6b8a702038b274eaea3f4e4be9d914eeb61f1702e696c203a126854"},
+	{ALGO_PRF_HMAC_SHA512, "4a656665", 0, "what do ya want for nothing?",
+	 "164b7a7bfcf819e2e395fbe73b56e0a387bd64222e831fd610270cd7ea250554"
+	 "9758bf75c05a994a6d034f65f8f0e6fdcaeab1a34d4a6b4b636e070a38bce737"},
+	{ALGO_PRF_HMAC_SHA512, NULL, 131,
+	 "Test Using Larger Than Block-Size Key - Hash Key First",
+	 "80b24263c7c1a3ebb71493c1dd7be8b49b46d1f41b4aeec1121b013783f8f352"
+	 "6b56d037e05f2598bd0fd2215d6a1e5295e64f73f63f0aec8b915a985d786598"},
 };
 
 static void test_hmac_rfc2202_rfc4231(void **state)
@@ -168,9 +168,9 @@ static void test_cavp_sha1_ike_sa(void **state)
 
 	(void)state;
 	cavp_load(&c);
-	assert_int_equal(ike_skeyseed(prf, sl(c.ni, 8), sl(c.nr, 8),
-				      sl(c.gir, 32), out),
-			 0);
+	assert_int_equal(
+		ike_skeyseed(prf, sl(c.ni, 8), sl(c.nr, 8), sl(c.gir, 32), out),
+		0);
 	assert_memory_equal(out, c.skeyseed, 20);
 
 	/* HMAC-SHA1 PRF, HMAC-SHA1-96 and AES-128-CBC take exactly the
@@ -196,7 +196,7 @@ static void test_cavp_sha1_ike_sa(void **state)
 static void test_cavp_sha1_child_and_rekey(void **state)
 {
 	const struct algo *prf = algo_by_id(ALGO_PRF_HMAC_SHA1);
-	const struct ike_slice none = { NULL, 0 };
+	const struct ike_slice none = {NULL, 0};
 	struct ike_slice sk_d;
 	struct ike_child_keys ck;
 	uint8_t out[132];
@@ -206,12 +206,12 @@ static void test_cavp_sha1_child_and_rekey(void **state)
 	cavp_load(&c);
 	sk_d = sl(c.dkm, 20);
 
-	assert_int_equal(ike_keymat(prf, sk_d, none, sl(c.ni, 8),
-				    sl(c.nr, 8), out, 132),
-			 0);
+	assert_int_equal(
+		ike_keymat(prf, sk_d, none, sl(c.ni, 8), sl(c.nr, 8), out, 132),
+		0);
 	assert_memory_equal(out, c.child, 132);
-	assert_int_equal(ike_keymat(prf, sk_d, sl(c.gir_new, 32),
-				    sl(c.ni, 8), sl(c.nr, 8), out, 132),
+	assert_int_equal(ike_keymat(prf, sk_d, sl(c.gir_new, 32), sl(c.ni, 8),
+				    sl(c.nr, 8), out, 132),
 			 0);
 	assert_memory_equal(out, c.child_dh, 132);
 	assert_int_equal(ike_skeyseed_rekey(prf, sk_d, sl(c.gir_new, 32),
@@ -263,11 +263,14 @@ static void test_cavp_sha256(void **state)
 	unhex("3f302be1abcb28e1", ni, 8);
 	unhex("8c332ee006064c9b", nr, 8);
 	unhex("40dac39e1e1a86408619a1cf9a6e4c07", spis, 16);
-	unhex("0f4d257d7a58fc4545c7d7a88119eee5d5c9690c5b4c989171d3abbfd99d1d29",
+	unhex("0f4d257d7a58fc4545c7d7a88119eee5d5c9690c5b4c989171d3abbfd99d1d2"
+	      "9",
 	      gir, 32);
-	unhex("25f3b12d6f282739256e39bf54eda53b60ffcf379bb7bcc90c27b4c4c578616c",
+	unhex("25f3b12d6f282739256e39bf54eda53b60ffcf379bb7bcc90c27b4c4c578616"
+	      "c",
 	      gir_new, 32);
-	unhex("5f00d1bd2c58ec224b1e6b71fa0f19a1faa7a193952c444411b47c1a9d8ba6fe",
+	unhex("5f00d1bd2c58ec224b1e6b71fa0f19a1faa7a193952c444411b47c1a9d8ba6f"
+	      "e",
 	      skeyseed, 32);
 	unhex("0b137d669b0947d7d026d593f0305ad401ff0c471357d695778a9c7f4b4869ec"
 	      "e98aca531188d16041b3bb936d2dbb3b4993a6e768a809160de45d0283f273a6"
@@ -275,20 +278,19 @@ static void test_cavp_sha256(void **state)
 	      "e1c19bdcd4db14b29d98db1a74ad405c588662c14a04d0d36aa4ab55e90f8986"
 	      "d12d4aad",
 	      dkm, 132);
-	unhex("2d63f6debc92048b4fef3889c4c99ca67d6496e0fac14a2bca9a2d6566ff2398",
+	unhex("2d63f6debc92048b4fef3889c4c99ca67d6496e0fac14a2bca9a2d6566ff239"
+	      "8",
 	      rekey, 32);
 
-	assert_int_equal(ike_skeyseed(prf, sl(ni, 8), sl(nr, 8), sl(gir, 32),
-				      out),
-			 0);
+	assert_int_equal(
+		ike_skeyseed(prf, sl(ni, 8), sl(nr, 8), sl(gir, 32), out), 0);
 	assert_memory_equal(out, skeyseed, 32);
 
 	seed[0] = sl(ni, 8);
 	seed[1] = sl(nr, 8);
 	seed[2] = sl(spis, 16);
 	/* 132, 32 and 15 bytes: several blocks, one, and part of one. */
-	assert_int_equal(ike_prf_plus(prf, skeyseed, 32, seed, 3, out, 132),
-			 0);
+	assert_int_equal(ike_prf_plus(prf, skeyseed, 32, seed, 3, out, 132), 0);
 	assert_memory_equal(out, dkm, 132);
 	memset(out, 0, sizeof(out));
 	assert_int_equal(ike_prf_plus(prf, skeyseed, 32, seed, 3, out, 15), 0);
@@ -343,19 +345,18 @@ static void test_prf_plus_definition(void **state)
 	/* The counter is one octet: 255 blocks at most. */
 	assert_int_equal(ike_prf_plus(prf, key, 40, &seed, 1, out, 255 * 64),
 			 0);
-	assert_int_equal(ike_prf_plus(prf, key, 40, &seed, 1, out,
-				      255 * 64 + 1),
-			 -1);
+	assert_int_equal(
+		ike_prf_plus(prf, key, 40, &seed, 1, out, 255 * 64 + 1), -1);
 	/* Only PRF transforms drive prf+. */
-	assert_int_equal(ike_prf_plus(algo_by_id(ALGO_HMAC_SHA256_128), key,
-				      40, &seed, 1, out, 16),
+	assert_int_equal(ike_prf_plus(algo_by_id(ALGO_HMAC_SHA256_128), key, 40,
+				      &seed, 1, out, 16),
 			 -1);
 }
 
 /* The key sizes the seven keys take come from common/algo.h. */
 static void test_sa_key_lengths(void **state)
 {
-	uint8_t skeyseed[48] = { 1 }, ni[32] = { 2 }, nr[32] = { 3 };
+	uint8_t skeyseed[48] = {1}, ni[32] = {2}, nr[32] = {3};
 	struct ike_sa_keys k;
 
 	(void)state;
@@ -371,6 +372,11 @@ static void test_sa_key_lengths(void **state)
 	assert_int_equal(ike_keys_sa(&k, algo_by_id(ALGO_PRF_HMAC_SHA256),
 				     algo_by_id(ALGO_AES_256_CBC), NULL,
 				     skeyseed, sl(ni, 32), sl(nr, 32), 1, 2),
+			 -1);
+	assert_int_equal(ike_keys_sa(&k, algo_by_id(ALGO_PRF_HMAC_SHA256),
+				     algo_by_id(ALGO_AES_256_GCM),
+				     algo_by_id(ALGO_HMAC_SHA256_128), skeyseed,
+				     sl(ni, 32), sl(nr, 32), 1, 2),
 			 -1);
 	assert_int_equal(ike_skeyseed(algo_by_id(ALGO_PRF_HMAC_SHA256),
 				      sl(ni, 0), sl(nr, 32), sl(ni, 32),
@@ -406,8 +412,7 @@ static void test_auth_psk(void **state)
 	memcpy(signed_oct, msg, 300);
 	memcpy(signed_oct + 300, nonce, 32);
 	memcpy(signed_oct + 332, maced, 32);
-	oracle_hmac("SHA256", padkey, 32, signed_oct, sizeof(signed_oct),
-		    want);
+	oracle_hmac("SHA256", padkey, 32, signed_oct, sizeof(signed_oct), want);
 
 	assert_int_equal(ike_auth_psk(prf, pk, sl(msg, 300), sl(nonce, 32),
 				      sl(sk_pi, 32), sl(id, sizeof(id)), auth),

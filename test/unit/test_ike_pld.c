@@ -47,9 +47,8 @@ static void test_sa_init_fields(void **state)
 	const struct ike_proposal *pr;
 
 	(void)state;
-	assert_int_equal(ike_pld_parse(sample_sa_init, sizeof(sample_sa_init),
-				       &msg),
-			 0);
+	assert_int_equal(
+		ike_pld_parse(sample_sa_init, sizeof(sample_sa_init), &msg), 0);
 	assert_int_equal(msg.hdr.spi_i, 0x0102030405060708ull);
 	assert_int_equal(msg.hdr.spi_r, 0);
 	assert_int_equal(msg.hdr.exchange, IKE_EX_IKE_SA_INIT);
@@ -65,9 +64,9 @@ static void test_sa_init_fields(void **state)
 	assert_int_equal(pr->spi.len, 0);
 	assert_int_equal(pr->n_transforms, 4);
 	assert_int_equal(pr->xf[0].type, IKE_XF_ENCR);
-	assert_int_equal(algo_by_iana(ALGO_ENCR, pr->xf[0].id,
-				      pr->xf[0].key_bits)->id,
-			 ALGO_AES_256_CBC);
+	assert_int_equal(
+		algo_by_iana(ALGO_ENCR, pr->xf[0].id, pr->xf[0].key_bits)->id,
+		ALGO_AES_256_CBC);
 	assert_int_equal(algo_by_iana(ALGO_INTEG, pr->xf[1].id, 0)->id,
 			 ALGO_HMAC_SHA256_128);
 	assert_int_equal(algo_by_iana(ALGO_PRF, pr->xf[2].id, 0)->id,
@@ -86,8 +85,8 @@ static void test_sa_init_fields(void **state)
 		ike_pld_notify(&msg, IKE_N_NAT_DETECTION_DESTINATION_IP)
 			->data.len,
 		20);
-	assert_non_null(ike_pld_notify(&msg,
-				       IKE_N_IKEV2_FRAGMENTATION_SUPPORTED));
+	assert_non_null(
+		ike_pld_notify(&msg, IKE_N_IKEV2_FRAGMENTATION_SUPPORTED));
 	assert_null(ike_pld_notify(&msg, IKE_N_COOKIE));
 	assert_int_equal(msg.n_vendors, 1);
 	assert_int_equal(msg.vendor[0].len, 16);
@@ -172,9 +171,9 @@ static void test_truncated_at_every_byte(void **state)
 	truncate_outer(sample_sa_init, sizeof(sample_sa_init));
 	truncate_outer(sample_auth_outer, sizeof(sample_auth_outer));
 	for (size_t n = 0; n < sizeof(sample_auth_inner); n++) {
-		assert_int_equal(parse_inner_copy(IKE_PLD_IDi,
-						  sample_auth_inner, n),
-				 -1);
+		assert_int_equal(
+			parse_inner_copy(IKE_PLD_IDi, sample_auth_inner, n),
+			-1);
 		assert_true(msg.error_inner);
 		assert_true(msg.error_offset <= n);
 	}
@@ -193,13 +192,13 @@ static enum ike_pld_error sa_init_with(size_t off, uint8_t val)
 }
 
 /* Offsets in sample_sa_init. */
-#define SA_OFF   28 /* SA payload header */
+#define SA_OFF	 28 /* SA payload header */
 #define PROP_OFF 32 /* proposal */
-#define XF1_OFF  40 /* first transform (ENCR with its attribute) */
-#define XF4_OFF  68 /* last transform */
-#define KE_OFF   76
-#define NI_OFF   116
-#define V_OFF    200
+#define XF1_OFF	 40 /* first transform (ENCR with its attribute) */
+#define XF4_OFF	 68 /* last transform */
+#define KE_OFF	 76
+#define NI_OFF	 116
+#define V_OFF	 200
 
 static void test_lengths_and_header(void **state)
 {
@@ -286,8 +285,7 @@ static void test_counts_and_critical(void **state)
 	assert_int_equal(parse_copy(buf, len), 0);
 	assert_int_equal(msg.n_unknown, 3);
 	/* ...up to the cap on payloads in a message. */
-	len = build_unknown(buf, sizeof(buf), IKE_PLD_MAX_PAYLOADS, 200,
-			    false);
+	len = build_unknown(buf, sizeof(buf), IKE_PLD_MAX_PAYLOADS, 200, false);
 	assert_int_equal(parse_copy(buf, len), 0);
 	len = build_unknown(buf, sizeof(buf), IKE_PLD_MAX_PAYLOADS + 1, 200,
 			    false);
@@ -336,13 +334,13 @@ static int one_payload(uint8_t type, const uint8_t *p, size_t n)
 static void test_payload_bodies(void **state)
 {
 	/* TS with one IPv4 selector, and variants of it. */
-	uint8_t ts[24] = { 1, 0, 0, 0, 7, 0, 0, 16, 0, 0, 0xff, 0xff,
-			   1, 2, 3, 4, 5, 6, 7, 8 };
-	uint8_t del[4 + 8] = { 3, 4, 0, 2 };
-	uint8_t cp[4 + 8] = { 2, 0, 0, 0, 0, 1, 0, 4, 10, 0, 0, 1 };
-	uint8_t eap[8] = { 1, 7, 0, 8, 1, 'a', 'b', 'c' };
-	uint8_t skf[4 + 20] = { 0, 1, 0, 2 };
-	uint8_t n[4] = { 0, 9, 0x40, 0 };
+	uint8_t ts[24] = {1,	0,    0, 0, 7, 0, 0, 16, 0, 0,
+			  0xff, 0xff, 1, 2, 3, 4, 5, 6,	 7, 8};
+	uint8_t del[4 + 8] = {3, 4, 0, 2};
+	uint8_t cp[4 + 8] = {2, 0, 0, 0, 0, 1, 0, 4, 10, 0, 0, 1};
+	uint8_t eap[8] = {1, 7, 0, 8, 1, 'a', 'b', 'c'};
+	uint8_t skf[4 + 20] = {0, 1, 0, 2};
+	uint8_t n[4] = {0, 9, 0x40, 0};
 
 	(void)state;
 	assert_int_equal(one_payload(IKE_PLD_TSi, ts, 20), 0);
@@ -424,16 +422,15 @@ static void test_sk_must_be_last(void **state)
 	len = ike_gen_finish(&g);
 	assert_int_equal(parse_copy(buf, len), -1);
 	assert_int_equal(msg.error, IKE_PLD_E_SK_NOT_LAST);
-	assert_int_equal(ike_pld_error_notify(msg.error),
-			 IKE_N_INVALID_SYNTAX);
+	assert_int_equal(ike_pld_error_notify(msg.error), IKE_N_INVALID_SYNTAX);
 
 	/* An SK inside the decrypted payloads is refused too. */
 	assert_int_equal(ike_pld_parse(sample_auth_outer,
 				       sizeof(sample_auth_outer), &msg),
 			 0);
-	assert_int_equal(ike_pld_parse_inner(&msg, IKE_PLD_SK,
-					     sample_auth_inner, 20),
-			 -1);
+	assert_int_equal(
+		ike_pld_parse_inner(&msg, IKE_PLD_SK, sample_auth_inner, 20),
+		-1);
 	assert_int_equal(msg.error, IKE_PLD_E_DUPLICATE);
 	/* A duplicate payload that may appear once. */
 	assert_int_equal(ike_pld_parse(sample_auth_outer,
@@ -452,6 +449,26 @@ static void test_sk_must_be_last(void **state)
 			    "payload that may appear once appears twice");
 }
 
+/* The names logs show come from the same lists as the numbers. */
+static void test_names(void **state)
+{
+	(void)state;
+	assert_string_equal(ike_exchange_name(IKE_EX_IKE_SA_INIT),
+			    "IKE_SA_INIT");
+	assert_string_equal(ike_payload_name(46), "SK");
+	assert_string_equal(ike_notify_name(16390), "COOKIE");
+	assert_string_equal(ike_notify_name(IKE_N_INVALID_KE_PAYLOAD),
+			    "INVALID_KE_PAYLOAD");
+	assert_string_equal(ike_cp_attr_name(1), "INTERNAL_IP4_ADDRESS");
+	assert_string_equal(ike_id_type_name(IKE_ID_KEY_ID), "ID_KEY_ID");
+	assert_null(ike_notify_name(12345));
+	assert_null(ike_payload_name(200));
+	assert_string_equal(ike_pld_strerror(IKE_PLD_E_CRITICAL),
+			    "unknown payload with the critical bit");
+	assert_string_equal(ike_pld_strerror((enum ike_pld_error)999),
+			    "unknown error");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -463,6 +480,7 @@ int main(void)
 		cmocka_unit_test(test_counts_and_critical),
 		cmocka_unit_test(test_payload_bodies),
 		cmocka_unit_test(test_sk_must_be_last),
+		cmocka_unit_test(test_names),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

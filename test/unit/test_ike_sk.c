@@ -15,7 +15,7 @@
 #include "ike_sk.h"
 
 static struct ike_msg msg;
-static int inner_rc;  /* what ike_pld_parse_inner() said in receive() */
+static int inner_rc; /* what ike_pld_parse_inner() said in receive() */
 static size_t inner_len;
 
 struct suite {
@@ -23,11 +23,11 @@ struct suite {
 };
 
 static const struct suite suites[] = {
-	{ ALGO_AES_256_CBC, ALGO_HMAC_SHA256_128 },
-	{ ALGO_AES_256_GCM, ALGO_INVALID },
-	{ ALGO_AES_128_CBC, ALGO_HMAC_SHA1_96 },
-	{ ALGO_AES_128_GCM, ALGO_INVALID },
-	{ ALGO_AES_256_CBC, ALGO_HMAC_SHA512_256 },
+	{ALGO_AES_256_CBC, ALGO_HMAC_SHA256_128},
+	{ALGO_AES_256_GCM, ALGO_INVALID},
+	{ALGO_AES_128_CBC, ALGO_HMAC_SHA1_96},
+	{ALGO_AES_128_GCM, ALGO_INVALID},
+	{ALGO_AES_256_CBC, ALGO_HMAC_SHA512_256},
 };
 
 static void key_init(struct ike_sk *sk, const struct suite *s, uint8_t seed)
@@ -52,8 +52,7 @@ static enum ike_sk_error build(struct ike_sk *sk, uint8_t *buf, size_t cap,
 
 	memset(auth, 0x3c, sizeof(auth));
 	ike_gen_init(&g, buf, cap);
-	ike_gen_hdr(&g, 0x1111, 0x2222, IKE_EX_IKE_AUTH, IKE_FLAG_INITIATOR,
-		    1);
+	ike_gen_hdr(&g, 0x1111, 0x2222, IKE_EX_IKE_AUTH, IKE_FLAG_INITIATOR, 1);
 	ike_gen_sk_begin(&g, ike_sk_iv_len(sk));
 	ike_gen_id(&g, IKE_PLD_IDi, IKE_ID_RFC822_ADDR,
 		   (const uint8_t *)"alice@example.org", 17);
@@ -72,7 +71,7 @@ static enum ike_sk_error receive(const struct ike_sk *sk, uint8_t *buf,
 	enum ike_sk_error e;
 
 	if (ike_pld_parse(buf, len, &msg) < 0 ||
-	    !(msg.has & IKE_HAS(IKE_PLD_SK)))
+	    !(msg.has & (IKE_HAS(IKE_PLD_SK) | IKE_HAS(IKE_PLD_SKF))))
 		return IKE_SK_E_LENGTH;
 	e = ike_sk_open(sk, buf, len, &msg.sk, &plain);
 	inner_rc = -1;
@@ -121,8 +120,7 @@ static void test_any_flipped_bit_fails(void **state)
 		size_t len = 0;
 
 		key_init(&sk, &suites[i], 9);
-		assert_int_equal(build(&sk, buf, sizeof(buf), &len),
-				 IKE_SK_OK);
+		assert_int_equal(build(&sk, buf, sizeof(buf), &len), IKE_SK_OK);
 		for (size_t bit = 0; bit < len * 8; bit++) {
 			memcpy(copy, buf, len);
 			copy[bit / 8] ^= (uint8_t)(1u << bit % 8);
@@ -144,8 +142,7 @@ static void test_wrong_key_fails(void **state)
 
 		key_init(&a, &suites[i], 1);
 		key_init(&b, &suites[i], 2);
-		assert_int_equal(build(&a, buf, sizeof(buf), &len),
-				 IKE_SK_OK);
+		assert_int_equal(build(&a, buf, sizeof(buf), &len), IKE_SK_OK);
 		assert_int_equal(receive(&b, buf, len), IKE_SK_E_ICV);
 	}
 }
@@ -156,14 +153,15 @@ static void test_wrong_key_fails(void **state)
  * is right; anything reaching past the plaintext must be refused.
  */
 static size_t oracle_seal(const struct suite *s, uint8_t pad_octet,
-			  uint8_t *buf)
+			  uint8_t *buf, bool skf)
 {
 	const struct algo *encr = algo_by_id(s->encr);
 	bool gcm = encr->flags & ALGO_AEAD;
-	size_t iv = gcm ? 8 : 16, icv = gcm ? 16 : algo_by_id(s->integ)->out_len;
+	size_t iv = gcm ? 8 : 16,
+	       icv = gcm ? 16 : algo_by_id(s->integ)->out_len;
 	/* A vendor ID payload of 9 octets, 6 of padding, Pad Length. */
-	uint8_t plain[16] = { 0, 0, 0, 9, 'v', 'e', 'n', 'd', 'o' };
-	size_t hdr = 28 + 4, len = hdr + iv + sizeof(plain) + icv;
+	uint8_t plain[16] = {0, 0, 0, 9, 'v', 'e', 'n', 'd', 'o'};
+	size_t hdr = 28 + (skf ? 8 : 4), len = hdr + iv + sizeof(plain) + icv;
 	uint8_t ek[IKE_KEY_MAX], ak[IKE_KEY_MAX], nonce[12];
 	EVP_CIPHER_CTX *ctx = EVP_CIPHER_CTX_new();
 	size_t n = 0;
@@ -175,29 +173,31 @@ static size_t oracle_seal(const struct suite *s, uint8_t pad_octet,
 	}
 	plain[15] = pad_octet;
 	memset(buf, 0, len);
-	buf[16] = IKE_PLD_SK;
+	buf[16] = skf ? IKE_PLD_SKF : IKE_PLD_SK;
 	buf[17] = 0x20;
 	buf[18] = IKE_EX_INFORMATIONAL;
 	buf[27] = (uint8_t)len;
 	buf[28] = IKE_PLD_V;
 	buf[31] = (uint8_t)(len - 28);
+	if (skf) /* RFC 7383 section 2.5: fragment 1 of 1 */
+		buf[33] = buf[35] = 1;
 	memset(buf + hdr, 0x42, iv);
 
 	if (gcm) {
 		memcpy(nonce, ek + encr->key_len, 4);
 		memcpy(nonce + 4, buf + hdr, 8);
-		assert_true(EVP_EncryptInit_ex2(
-			ctx,
-			encr->key_len == 32 ? EVP_aes_256_gcm()
-					    : EVP_aes_128_gcm(),
-			ek, nonce, NULL));
+		assert_true(EVP_EncryptInit_ex2(ctx,
+						encr->key_len == 32
+							? EVP_aes_256_gcm()
+							: EVP_aes_128_gcm(),
+						ek, nonce, NULL));
 		assert_true(EVP_EncryptUpdate(ctx, NULL, &outl, buf, hdr));
 	} else {
-		assert_true(EVP_EncryptInit_ex2(
-			ctx,
-			encr->key_len == 32 ? EVP_aes_256_cbc()
-					    : EVP_aes_128_cbc(),
-			ek, buf + hdr, NULL));
+		assert_true(EVP_EncryptInit_ex2(ctx,
+						encr->key_len == 32
+							? EVP_aes_256_cbc()
+							: EVP_aes_128_cbc(),
+						ek, buf + hdr, NULL));
 		EVP_CIPHER_CTX_set_padding(ctx, 0);
 	}
 	assert_true(EVP_EncryptUpdate(ctx, buf + hdr + iv, &outl, plain,
@@ -225,7 +225,7 @@ static void test_independent_encryption_and_padding(void **state)
 		size_t len;
 
 		key_init(&sk, &suites[i], 5);
-		len = oracle_seal(&suites[i], 6, buf);
+		len = oracle_seal(&suites[i], 6, buf, false);
 		assert_int_equal(receive(&sk, buf, len), IKE_SK_OK);
 		assert_int_equal(inner_rc, 0);
 		assert_int_equal(inner_len, 9);
@@ -233,16 +233,39 @@ static void test_independent_encryption_and_padding(void **state)
 		assert_memory_equal(msg.vendor[0].ptr, "vendo", 5);
 		/* Pad Length 15 leaves no octet for the vendor ID that the
 		 * SK payload announces. */
-		len = oracle_seal(&suites[i], 15, buf);
+		len = oracle_seal(&suites[i], 15, buf, false);
 		assert_int_equal(receive(&sk, buf, len), IKE_SK_OK);
 		assert_int_equal(inner_len, 0);
 		assert_int_equal(inner_rc, -1);
 		assert_int_equal(msg.error, IKE_PLD_E_PLD_LENGTH);
 		/* 16 and 255 reach before the plaintext. */
-		len = oracle_seal(&suites[i], 16, buf);
+		len = oracle_seal(&suites[i], 16, buf, false);
 		assert_int_equal(receive(&sk, buf, len), IKE_SK_E_PAD);
-		len = oracle_seal(&suites[i], 255, buf);
+		len = oracle_seal(&suites[i], 255, buf, false);
 		assert_int_equal(receive(&sk, buf, len), IKE_SK_E_PAD);
+	}
+}
+
+/* RFC 7383 section 2.5.3: an SKF payload is protected like SK, its
+ * Fragment Number and Total Fragments inside the authenticated part. */
+static void test_fragment_open(void **state)
+{
+	(void)state;
+	for (size_t i = 0; i < 3; i++) {
+		struct ike_sk sk;
+		uint8_t buf[256];
+		size_t len;
+
+		key_init(&sk, &suites[i], 5);
+		len = oracle_seal(&suites[i], 6, buf, true);
+		assert_int_equal(receive(&sk, buf, len), IKE_SK_OK);
+		assert_int_equal(msg.sk.type, IKE_PLD_SKF);
+		assert_int_equal(inner_rc, 0);
+		assert_memory_equal(msg.vendor[0].ptr, "vendo", 5);
+		/* Total Fragments changed from 1 to 2: ICV fails. */
+		len = oracle_seal(&suites[i], 6, buf, true);
+		buf[35] = 2;
+		assert_int_equal(receive(&sk, buf, len), IKE_SK_E_ICV);
 	}
 }
 
@@ -286,9 +309,9 @@ static void test_bad_lengths(void **state)
 	{
 		struct ike_slice plain;
 
-		assert_int_equal(ike_sk_open(&gcm, buf, len - 1, &msg.sk,
-					     &plain),
-				 IKE_SK_E_LENGTH);
+		assert_int_equal(
+			ike_sk_open(&gcm, buf, len - 1, &msg.sk, &plain),
+			IKE_SK_E_LENGTH);
 	}
 }
 
@@ -313,15 +336,15 @@ static void test_seal_space_and_iv(void **state)
 	assert_int_equal(la, lb);
 	assert_memory_not_equal(a + 32, b + 32, 8);
 	/* Unusable combinations. */
-	assert_int_equal(ike_sk_init(&gcm, algo_by_id(ALGO_AES_256_CBC), NULL,
-				     a, a),
-			 -1);
+	assert_int_equal(
+		ike_sk_init(&gcm, algo_by_id(ALGO_AES_256_CBC), NULL, a, a),
+		-1);
 	assert_int_equal(ike_sk_init(&gcm, algo_by_id(ALGO_AES_256_GCM),
 				     algo_by_id(ALGO_HMAC_SHA256_128), a, a),
 			 -1);
-	assert_int_equal(ike_sk_init(&gcm, algo_by_id(ALGO_HMAC_SHA1_96),
-				     NULL, a, a),
-			 -1);
+	assert_int_equal(
+		ike_sk_init(&gcm, algo_by_id(ALGO_HMAC_SHA1_96), NULL, a, a),
+		-1);
 }
 
 int main(void)
@@ -331,6 +354,7 @@ int main(void)
 		cmocka_unit_test(test_any_flipped_bit_fails),
 		cmocka_unit_test(test_wrong_key_fails),
 		cmocka_unit_test(test_independent_encryption_and_padding),
+		cmocka_unit_test(test_fragment_open),
 		cmocka_unit_test(test_bad_lengths),
 		cmocka_unit_test(test_seal_space_and_iv),
 	};
