@@ -54,6 +54,8 @@ int ike_prf(const struct algo *a, const uint8_t *key, size_t key_len,
 						     (char *)digest, 0);
 	params[1] = OSSL_PARAM_construct_end();
 
+	/* XXX Fetched on each call; OpenSSL caches it, but a fetch once per
+	 * thread would spare a lock per PRF when setups per second matter. */
 	mac = EVP_MAC_fetch(NULL, "HMAC", NULL);
 	ctx = mac ? EVP_MAC_CTX_new(mac) : NULL;
 	if (!ctx || !EVP_MAC_init(ctx, key, key_len, params))

@@ -35,8 +35,11 @@ int ike_prf_plus(const struct algo *prf, const uint8_t *key, size_t key_len,
 		 const struct ike_slice *seed, size_t n, uint8_t *out,
 		 size_t out_len);
 
-/* Section 2.14: SKEYSEED = prf(Ni | Nr, g^ir); out is prf->out_len bytes.
- * Only HMAC PRFs are in the table, so the nonces are used whole. */
+/*
+ * Section 2.14: SKEYSEED = prf(Ni | Nr, g^ir); out is prf->out_len bytes.
+ * XXX Only HMAC PRFs are in the table, so the nonces are used whole; a
+ * fixed-key PRF (AES-XCBC, AES-CMAC) would need half of each.
+ */
 int ike_skeyseed(const struct algo *prf, struct ike_slice ni,
 		 struct ike_slice nr, struct ike_slice gir, uint8_t *out);
 

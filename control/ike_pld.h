@@ -13,6 +13,10 @@
  * after ike_sk_open() has decrypted it in place, ike_pld_parse_inner()
  * adds the inner payloads to the same struct.
  *
+ * Only the syntax is checked here.  What an exchange must contain, SPI
+ * sizes per protocol, proposal numbering and the ranges of values are the
+ * exchange code's to judge.
+ *
  * No state: safe to call from any thread on distinct structs.
  */
 #ifndef ESPGW_IKE_PLD_H
