@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 #include "ike_sk.h"
 
+#include <limits.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -237,7 +238,7 @@ enum ike_sk_error ike_sk_open(const struct ike_sk *sk, uint8_t *msg, size_t len,
 		return IKE_SK_E_LENGTH;
 	data_off = (size_t)(pld->data.ptr - msg);
 	data = msg + data_off;
-	if (pld->data.len < iv_len + tlen + 1)
+	if (pld->data.len < iv_len + tlen + 1 || pld->data.len > INT_MAX)
 		return IKE_SK_E_LENGTH;
 	enc_len = pld->data.len - iv_len - tlen;
 

@@ -7,7 +7,8 @@
  * One struct ike_sk holds the keys of one direction: SK_ei/SK_ai for what
  * the initiator sends, SK_er/SK_ar for what the responder sends.  Sealing
  * advances the AES-GCM IV counter, so one struct must not be used by two
- * threads at once; opening changes nothing in it.
+ * threads at once, nor copied and both copies used to send; opening
+ * changes nothing in it.
  */
 #ifndef ESPGW_IKE_SK_H
 #define ESPGW_IKE_SK_H
