@@ -18,7 +18,12 @@
 #include "cli_opts.h"
 #include "config.h"
 #include "dataplane.h"
+#include "ipsec_hooks.h"
 #include "log.h"
+#include "sa_table.h"
+
+/* SAs the SAD and the id map hold.  XXX not configurable yet. */
+#define DP_MAX_SAS (1u << 17)
 
 static volatile sig_atomic_t stop;
 
@@ -77,21 +82,62 @@ static int serve(struct dp *dp, struct chan_serve *cs)
 	return 0;
 }
 
+/* The ESP core: SA table, hooks, static SAs.  0 or -1, logged. */
+static int ipsec_setup(const struct espgw_config *cfg, struct dp *dp,
+		       struct sa_table **t, struct ipsec_hooks **h)
+{
+	const struct cfg_dataplane *dc = &cfg->dataplane;
+	struct sa_table_conf tc = {
+		.rcu = dp_rcu(dp), .n_workers = dc->n_workers,
+		.max_sas = DP_MAX_SAS, .replay_window = dc->replay_window,
+		.socket = (int)rte_socket_id(),
+	};
+	struct worker_hooks wh;
+	const char *why = NULL;
+	unsigned int line = 0;
+
+	*t = sa_table_create(&tc);
+	*h = *t ? ipsec_hooks_create(*t, dc->n_workers, tc.socket) : NULL;
+	if (!*h || ipsec_hooks_attach(*h, dc) != 0) {
+		log_err("cannot set up the ESP core (out of memory?)");
+		return -1;
+	}
+	ipsec_hooks_get(*h, &wh);
+	dp_set_hooks(dp, &wh);
+	if (sa_table_load_static(*t, dc, &why, &line) != 0) {
+		log_err("%s:%u: static SA or policy not installed: %s",
+			cfg->path, line, why ? why : "refused");
+		return -1;
+	}
+	if (dc->n_static_sas)
+		log_info("%u static SAs, %u static policies installed",
+			 dc->n_static_sas, dc->n_static_policies);
+	return 0;
+}
+
 static int run(const struct espgw_config *cfg)
 {
-	struct chan_serve *cs;
+	struct chan_serve *cs = NULL;
+	struct ipsec_hooks *h = NULL;
+	struct sa_table *t = NULL;
 	struct dp *dp;
 	int rc = 1;
 
 	dp = dp_create(cfg);
 	if (!dp)
 		return 1;
-	cs = chan_serve_create(cfg, dp);
+	if (ipsec_setup(cfg, dp, &t, &h) == 0)
+		cs = chan_serve_create(cfg, dp, t);
 	if (cs) {
 		rc = serve(dp, cs);
 		chan_serve_destroy(cs);
 	}
+	dp_stop(dp);
 	dp_counters_print(dp, stdout);
+	if (h)
+		ipsec_hooks_print(h, stdout);
+	ipsec_hooks_destroy(h);
+	sa_table_free(t);
 	dp_destroy(dp);
 	return rc;
 }
