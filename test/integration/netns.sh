@@ -277,3 +277,72 @@ netns_wire_drops() {
 				if ($i == "packets") n += $(i + 1) }
 		     END { print n + 0 }'
 }
+
+# ---- espgw itself in NS_GW (dpdk kind) ----
+# espgw_bins BUILD: the programs of a meson build directory.
+espgw_bins() {
+	ESPGW_DP=$1/dataplane/espgw-dataplane
+	ESPGW_CONTROL=$1/control/espgw-control
+	ESPGW_CTL=$1/control/espgwctl
+	local b
+	for b in "$ESPGW_DP" "$ESPGW_CONTROL" "$ESPGW_CTL"; do
+		if [[ ! -x $b ]]; then
+			echo "$b is missing: build with meson first" >&2
+			return 1
+		fi
+	done
+}
+
+# The values e2e_roadwarrior.conf.template wants besides the PSK and ids.
+espgw_conf_values() {
+	echo "IF_PUB=$IF_PUB" "IF_PRIV=$IF_PRIV" "TAP_PUB=$TAP_PUB" \
+		"TAP_PRIV=$TAP_PRIV" "CHANNEL=espgw-it-$NETNS_ID" \
+		"CTL_SOCKET=$NETNS_WORK/espgwctl.sock"
+}
+
+espgw_ctl() {
+	timeout 10 "$ESPGW_CTL" --socket "$NETNS_WORK/espgwctl.sock" "$@"
+}
+
+_espgw_channel_up() { espgw_ctl show channel | grep -q ': up$'; }
+
+# espgw_start CONF: the data plane (its taps addressed), then espgw-control;
+# returns once espgw-control says the channel is up.  Logs in NETNS_WORK:
+# dataplane.log (its counters at exit too), control.log.
+espgw_start() {
+	local conf=$1
+	ip netns exec "$NS_GW" "$ESPGW_DP" -l 0,1 --no-pci --no-huge -m 256 \
+		--no-shconf --file-prefix "espgw-it-$NETNS_ID" \
+		--log-level=error -- --config "$conf" \
+		>"$NETNS_WORK/dataplane.log" 2>&1 &
+	ESPGW_DP_PID=$!
+	netns_track "$ESPGW_DP_PID"
+	netns_wait_for 300 grep -q 'forwarding;' "$NETNS_WORK/dataplane.log" ||
+		{ echo "espgw-dataplane did not start" >&2; return 1; }
+	netns_gw_taps_up ||
+		{ echo "espgw-dataplane's taps did not appear" >&2; return 1; }
+	ip netns exec "$NS_GW" "$ESPGW_CONTROL" --config "$conf" \
+		>"$NETNS_WORK/control.log" 2>&1 &
+	ESPGW_CONTROL_PID=$!
+	netns_track "$ESPGW_CONTROL_PID"
+	netns_wait_for 100 _espgw_channel_up ||
+		{ echo "espgw-control did not reach the data plane" >&2
+		  return 1; }
+}
+
+# Stop both; fails if either exits with an error.
+espgw_stop() {
+	local rc=0 p
+	for p in ${ESPGW_CONTROL_PID:-} ${ESPGW_DP_PID:-}; do
+		kill -TERM "$p" 2>/dev/null || continue
+		# wait returns the status; a bounded wait: KILL after 10 s
+		( sleep 10; kill -KILL "$p" 2>/dev/null ) &
+		local killer=$!
+		wait "$p" || rc=1
+		kill "$killer" 2>/dev/null
+		wait "$killer" 2>/dev/null
+	done
+	ESPGW_CONTROL_PID=
+	ESPGW_DP_PID=
+	return $rc
+}

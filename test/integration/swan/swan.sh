@@ -124,7 +124,8 @@ swan_start() {
 }
 
 # swan_render TEMPLATE OUT KEY=VALUE...: every @KEY@ replaced; fails if a
-# placeholder is left.  Values may not contain newlines.
+# placeholder is left.  Values may not contain newlines.  The file is
+# readable by root only: it holds the PSK.
 swan_render() {
 	local tpl=$1 out=$2 kv k v text
 	shift 2
