@@ -13,6 +13,10 @@ packages=(
 	dpdk-dev
 	# network namespaces for integration tests and the demo
 	iproute2 iputils-ping ethtool
+	# strongSwan as the road warrior of the integration tests and the
+	# demo (kernel-libipsec is in the extra plugins), NAT between them
+	strongswan-swanctl strongswan-charon charon-systemd
+	libcharon-extra-plugins libstrongswan-extra-plugins nftables
 )
 
 missing=()

@@ -58,28 +58,12 @@ ok() {
 	echo "ok $passed - $*"
 }
 
-# Why IKE did not complete, in one line, from the client's log.
-ike_diagnosis() {
-	local log=$NETNS_WORK/rw/charon.log last
-	last=$(grep -o 'parsed IKE_[A-Z_]* response.*' "$log" | tail -n 1)
-	if [[ -z $last ]]; then
-		echo "espgw-control never answered IKE_SA_INIT" \
-			"($(grep -c 'sending packet' "$log") requests sent$(
-			ike_at_tap))"
-	elif ! grep -q 'parsed IKE_AUTH response' "$log"; then
-		echo "espgw answered IKE_SA_INIT ($last) but not IKE_AUTH"
-	else
-		echo "espgw answered IKE_AUTH ($last); then:" \
-			"$(grep -m1 -iE 'failed|invalid' "$log")"
-	fi
-}
-
 # How many IKE datagrams the data plane handed to the kernel of the
 # gateway (its tap), when tcpdump watched.
 ike_at_tap() {
 	[[ -e $NETNS_WORK/tap-ike.txt ]] || return 0
-	echo ", $(grep -c 'UDP\|isakmp' "$NETNS_WORK/tap-ike.txt") seen" \
-		"on the gateway's tap $TAP_PUB"
+	echo "; $(grep -c 'UDP\|isakmp' "$NETNS_WORK/tap-ike.txt") IKE" \
+		"datagrams reached the gateway's tap $TAP_PUB"
 }
 
 ping_office() { # VIP COUNT
@@ -151,7 +135,8 @@ connect() {
 		netns_wait_for 50 grep -q 'listening on' \
 			"$NETNS_WORK/tcpdump.err"
 	fi
-	swan_initiate "$rw" office 25 || fail "$(ike_diagnosis)"
+	swan_initiate "$rw" office 25 ||
+		fail "$(swan_ike_diagnosis "$rw" espgw)$(ike_at_tap)"
 	[[ -n ${TCPDUMP_PID:-} ]] && netns_kill "$TCPDUMP_PID"
 	swan_wait_child "$rw" office 10 || fail "no INSTALLED CHILD_SA"
 	VIP=$(swan_vip "$rw")

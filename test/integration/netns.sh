@@ -113,6 +113,19 @@ netns_wait_for() {
 	return 1
 }
 
+# netns_wait_alive PID N COMMAND...: as netns_wait_for, but gives up as
+# soon as PID has exited.
+netns_wait_alive() {
+	local pid=$1 n=$2 i
+	shift 2
+	for ((i = 0; i < n; i++)); do
+		"$@" >/dev/null 2>&1 && return 0
+		kill -0 "$pid" 2>/dev/null || return 1
+		sleep 0.1
+	done
+	return 1
+}
+
 # Exit 77 (skip) unless root with every tool named.
 netns_require() {
 	local t
@@ -317,7 +330,9 @@ espgw_start() {
 		>"$NETNS_WORK/dataplane.log" 2>&1 &
 	ESPGW_DP_PID=$!
 	netns_track "$ESPGW_DP_PID"
-	netns_wait_for 300 grep -q 'forwarding;' "$NETNS_WORK/dataplane.log" ||
+	# Up to 60 s: the EAL is slow to start on a loaded machine.
+	netns_wait_alive "$ESPGW_DP_PID" 600 grep -q 'forwarding;' \
+		"$NETNS_WORK/dataplane.log" ||
 		{ echo "espgw-dataplane did not start" >&2; return 1; }
 	netns_gw_taps_up ||
 		{ echo "espgw-dataplane's taps did not appear" >&2; return 1; }
@@ -325,7 +340,7 @@ espgw_start() {
 		>"$NETNS_WORK/control.log" 2>&1 &
 	ESPGW_CONTROL_PID=$!
 	netns_track "$ESPGW_CONTROL_PID"
-	netns_wait_for 100 _espgw_channel_up ||
+	netns_wait_alive "$ESPGW_CONTROL_PID" 200 _espgw_channel_up ||
 		{ echo "espgw-control did not reach the data plane" >&2
 		  return 1; }
 }

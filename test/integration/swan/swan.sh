@@ -22,6 +22,7 @@
 #   swan_rekey_ike DIR IKE [S]   rekey the IKE SA, wait for a new one
 #   swan_terminate DIR IKE [S]   delete the IKE SA, wait until no SA
 #   swan_stop DIR                stop charon (TERM, bounded, then KILL)
+#   swan_ike_diagnosis DIR PEER  why IKE failed, one line from the log
 
 SWAN_CHARON=${SWAN_CHARON:-/usr/lib/ipsec/charon}
 SWAN_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -259,6 +260,22 @@ swan_stop() {
 		kill -TERM "$pid" 2>/dev/null
 	fi
 	rm -f "$dir/pid"
+}
+
+# swan_ike_diagnosis DIR PEER: why the IKE SA did not come up, in one line
+# read from the client's log.
+swan_ike_diagnosis() {
+	local log=$1/charon.log peer=${2:-the gateway} last
+	last=$(grep -o 'parsed IKE_[A-Z_]* response.*' "$log" | tail -n 1)
+	if [[ -z $last ]]; then
+		echo "$peer never answered IKE_SA_INIT" \
+			"($(grep -c 'sending packet' "$log") requests sent)"
+	elif ! grep -q 'parsed IKE_AUTH response' "$log"; then
+		echo "$peer answered IKE_SA_INIT ($last) but not IKE_AUTH"
+	else
+		echo "$peer answered IKE_AUTH ($last); then:" \
+			"$(grep -m1 -iE 'failed|invalid|unacceptable' "$log")"
+	fi
 }
 
 # The last lines of DIR's log, for a failure report (no secrets: charon
