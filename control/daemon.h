@@ -16,6 +16,8 @@ struct daemon {
 	struct loop *loop;
 	struct dp_link *link;
 	struct ctl_server *ctl;
+	struct ike_engine *ike;
+	struct ike_net *net;
 };
 
 /* Run until *stop becomes non-zero.  Returns the exit status. */

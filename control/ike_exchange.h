@@ -1,0 +1,51 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * The exchanges, one file each (internal to the engine): IKE_SA_INIT
+ * (ike_init.c), IKE_AUTH (ike_auth.c) with mode-config (ike_cp.c),
+ * INFORMATIONAL (ike_info.c) and CREATE_CHILD_SA (ike_rekey.c).  Handlers
+ * get the parsed message in e->msg and its bytes in e->rx_buf; any of
+ * them may destroy the IKE SA, so callers do not touch it afterwards.
+ */
+#ifndef ESPGW_IKE_EXCHANGE_H
+#define ESPGW_IKE_EXCHANGE_H
+
+#include "ike_sa.h"
+
+/* IKE_SA_INIT */
+void ike_init_request(struct ike_engine *e, const struct ike_ep *local,
+		      const struct ike_ep *remote, struct ike_msg *m);
+int ike_init_initiate(struct ike_engine *e, int peer,
+		      const struct ike_initiate_opts *opts);
+
+/* IKE_AUTH */
+void ike_auth_request(struct ike_sa *sa, struct ike_msg *m);
+void ike_auth_start(struct ike_sa *sa);
+
+/* Mode-config (section 3.15) */
+enum cp_result { CP_NONE, CP_ASSIGNED, CP_FAILED };
+enum cp_result ike_cp_assign(struct ike_sa *sa, const struct cfg_identity *id,
+			     const struct ike_msg *m);
+void ike_cp_reply(struct ike_sa *sa, const struct cfg_identity *id,
+		  const struct ike_msg *m, struct ike_gen *g);
+void ike_cp_request(struct ike_gen *g);
+void ike_cp_read_reply(struct ike_sa *sa, const struct ike_msg *m);
+
+/* INFORMATIONAL */
+void ike_info_request(struct ike_sa *sa, struct ike_msg *m);
+void ike_info_dpd_schedule(struct ike_sa *sa);
+/* Send DELETE for the IKE SA; it is destroyed on the answer or when
+ * retransmissions give up. */
+int ike_info_delete_ike(struct ike_sa *sa);
+
+/* CREATE_CHILD_SA */
+void ike_rekey_request(struct ike_sa *sa, struct ike_msg *m);
+
+/* A log line names the peer: "ike: 192.0.2.7[4500] 'fqdn:x': ..." */
+#define ike_sa_log(lvl, sa, fmt, ...)                                       \
+	do {                                                                \
+		char n_[IKE_ID_TEXT_MAX + IKE_EP_STRLEN + 4];              \
+		log_msg(lvl, "ike: %s: " fmt,                               \
+			ike_sa_name(sa, n_, sizeof(n_)), ##__VA_ARGS__);    \
+	} while (0)
+
+#endif

@@ -1,0 +1,158 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+#include "ike_msg.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "log.h"
+
+void ike_msg_begin(struct ike_sa *sa, struct ike_gen *g, uint8_t exchange,
+		   bool response)
+{
+	uint8_t flags = (sa->initiator ? IKE_FLAG_INITIATOR : 0) |
+			(response ? IKE_FLAG_RESPONSE : 0);
+	uint32_t id = response ? sa->peer_msg_id : sa->next_msg_id;
+
+	ike_gen_init(g, sa->eng->out, sizeof(sa->eng->out));
+	ike_gen_hdr(g, sa->spi_i, sa->spi_r, exchange, flags, id);
+	if (exchange != IKE_EX_IKE_SA_INIT)
+		ike_gen_sk_begin(g, ike_sk_iv_len(&sa->sk_out));
+}
+
+/* Close the message; its length, or 0. */
+static size_t finish(struct ike_sa *sa, struct ike_gen *g)
+{
+	size_t len = 0;
+
+	if (g->sk_off == IKE_GEN_NONE)
+		return ike_gen_finish(g);
+	if (ike_sk_seal(&sa->sk_out, g, &len) != IKE_SK_OK)
+		return 0;
+	return len;
+}
+
+static void transmit(struct ike_sa *sa, const uint8_t *buf, size_t len)
+{
+	struct ike_engine *e = sa->eng;
+
+	e->ops.send(e->ops.arg, &sa->local, &sa->remote, buf, len);
+}
+
+static void on_retransmit(void *arg)
+{
+	struct ike_sa *sa = arg;
+	struct ike_engine *e = sa->eng;
+	char name[IKE_ID_TEXT_MAX + IKE_EP_STRLEN + 4];
+
+	sa->req.timer = NULL;
+	if (sa->req.tries >= sa->req.max_tries) {
+		log_info("ike: %s: no response after %u tries, IKE SA gone",
+			 ike_sa_name(sa, name, sizeof(name)), sa->req.tries);
+		e->stats.dead++;
+		ike_sa_destroy(sa);
+		return;
+	}
+	transmit(sa, sa->req.buf, sa->req.len);
+	e->stats.retransmits++;
+	sa->req.timer = ike_timer(e, (uint64_t)IKE_RETRANS_MS << sa->req.tries,
+				  on_retransmit, sa);
+	sa->req.tries++;
+}
+
+int ike_msg_request(struct ike_sa *sa, struct ike_gen *g, ike_resp_fn fn,
+		    unsigned int max_tries)
+{
+	size_t len = finish(sa, g);
+	uint8_t *copy;
+
+	if (len == 0 || sa->req.buf || !(copy = malloc(len)))
+		return -1;
+	memcpy(copy, sa->eng->out, len);
+	sa->req = (struct ike_req){
+		.buf = copy, .len = len, .id = sa->next_msg_id++,
+		.tries = 1, .on_resp = fn,
+		.max_tries = max_tries ? max_tries : IKE_RETRANS_TRIES,
+	};
+	transmit(sa, copy, len);
+	sa->req.timer = ike_timer(sa->eng, IKE_RETRANS_MS, on_retransmit, sa);
+	return 0;
+}
+
+bool ike_msg_busy(const struct ike_sa *sa)
+{
+	return sa->req.buf != NULL;
+}
+
+void ike_msg_abort(struct ike_sa *sa)
+{
+	ike_timer_cancel(sa->eng, &sa->req.timer);
+	free(sa->req.buf);
+	memset(&sa->req, 0, sizeof(sa->req));
+}
+
+int ike_msg_respond(struct ike_sa *sa, struct ike_gen *g)
+{
+	size_t len = finish(sa, g);
+	uint8_t *copy;
+
+	if (len == 0 || !(copy = malloc(len)))
+		return -1;
+	memcpy(copy, sa->eng->out, len);
+	free(sa->resp);
+	sa->resp = copy;
+	sa->resp_len = len;
+	sa->resp_id = sa->peer_msg_id++;
+	transmit(sa, copy, len);
+	return 0;
+}
+
+void ike_msg_resend_response(struct ike_sa *sa)
+{
+	if (sa->resp) {
+		transmit(sa, sa->resp, sa->resp_len);
+		sa->eng->stats.duplicates++;
+	}
+}
+
+void ike_msg_notify_init(struct ike_engine *e, const struct ike_ep *local,
+			 const struct ike_ep *remote,
+			 const struct ike_hdr *req, uint16_t type,
+			 const uint8_t *data, size_t len)
+{
+	uint8_t buf[256];
+	struct ike_gen g;
+	size_t n;
+
+	ike_gen_init(&g, buf, sizeof(buf));
+	ike_gen_hdr(&g, req->spi_i, 0, IKE_EX_IKE_SA_INIT, IKE_FLAG_RESPONSE,
+		    0);
+	ike_gen_notify(&g, 0, NULL, 0, type, data, len);
+	n = ike_gen_finish(&g);
+	if (n)
+		e->ops.send(e->ops.arg, local, remote, buf, n);
+}
+
+int ike_msg_open(struct ike_sa *sa, uint8_t *buf, size_t len,
+		 struct ike_msg *m)
+{
+	struct ike_engine *e = sa->eng;
+	struct ike_slice plain;
+
+	if (!(m->has & IKE_HAS(IKE_PLD_SK))) {
+		if (m->has & IKE_HAS(IKE_PLD_SKF))
+			e->stats.fragments++; /* XXX RFC 7383 reassembly */
+		else
+			e->stats.malformed++;
+		return -1;
+	}
+	if (ike_sk_open(&sa->sk_in, buf, len, &m->sk, &plain) != IKE_SK_OK) {
+		e->stats.bad_icv++;
+		return -1;
+	}
+	if (ike_pld_parse_inner(m, m->sk.first_payload, plain.ptr,
+				plain.len) != 0) {
+		e->stats.malformed++;
+		return -1;
+	}
+	return 0;
+}

@@ -1,0 +1,717 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Two IKEv2 engines in-process: the tutorial's gateway (ike/gw.conf) and a
+ * road-warrior client made of the same engine (ike/client.conf), joined
+ * by a fake network that can drop, capture and NAT datagrams, a fake clock
+ * that fires timers only when the test advances it, and fake data planes
+ * that keep what they are told to install.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include <arpa/inet.h>
+
+#include "ike_child.h"
+#include "ike_engine.h"
+#include "ike_exchange.h"
+#include "ike_msg.h"
+#include "ike_sa.h"
+
+#define MAX_TIMERS 4096
+#define MAX_DP	   64
+#define MAX_PKTS   64
+
+/* ---- clock ---- */
+
+struct ftimer {
+	uint64_t due;
+	ike_timer_fn fn;
+	void *arg;
+	bool live;
+};
+
+static struct ftimer timers[MAX_TIMERS];
+static uint64_t now_ms = 1000000;
+
+static void *t_add(void *arg, uint64_t after, ike_timer_fn fn, void *a)
+{
+	(void)arg;
+	for (int i = 0; i < MAX_TIMERS; i++)
+		if (!timers[i].live) {
+			timers[i] = (struct ftimer){ now_ms + after, fn, a, true };
+			return &timers[i];
+		}
+	fail_msg("out of fake timers");
+	return NULL;
+}
+
+static void t_cancel(void *arg, void *t)
+{
+	(void)arg;
+	((struct ftimer *)t)->live = false;
+}
+
+static uint64_t t_now(void *arg)
+{
+	(void)arg;
+	return now_ms;
+}
+
+static void run(void);
+
+/* Run every timer due within ms, in order, delivering what each one
+ * sends before the next (the network takes no time); bounded. */
+static void advance(uint64_t ms)
+{
+	uint64_t end = now_ms + ms;
+
+	for (int n = 0; n < 10000; n++) {
+		struct ftimer *best = NULL;
+
+		for (int i = 0; i < MAX_TIMERS; i++)
+			if (timers[i].live && timers[i].due <= end &&
+			    (!best || timers[i].due < best->due))
+				best = &timers[i];
+		if (!best)
+			break;
+		now_ms = best->due;
+		best->live = false;
+		best->fn(best->arg);
+		run();
+	}
+	now_ms = end;
+}
+
+/* ---- data plane ---- */
+
+struct dp {
+	struct chan_sa sa[MAX_DP];
+	struct chan_policy pol[MAX_DP];
+	unsigned int n_sa, n_pol, sa_adds, updates, counter_reqs;
+};
+
+static struct chan_sa *dp_sa(struct dp *d, uint64_t id)
+{
+	for (unsigned int i = 0; i < d->n_sa; i++)
+		if (d->sa[i].id == id)
+			return &d->sa[i];
+	return NULL;
+}
+
+static struct chan_sa *dp_sa_by_spi(struct dp *d, uint32_t spi, uint8_t dir)
+{
+	for (unsigned int i = 0; i < d->n_sa; i++)
+		if (d->sa[i].spi == spi && d->sa[i].dir == dir)
+			return &d->sa[i];
+	return NULL;
+}
+
+static void dp_sa_put(struct dp *d, const struct chan_sa *s, bool add)
+{
+	struct chan_sa *o = dp_sa(d, s->id);
+
+	assert_int_equal(chan_sa_check(s), CHAN_ERR_OK);
+	if (add) {
+		assert_null(o); /* no id twice */
+		assert_true(d->n_sa < MAX_DP);
+		d->sa[d->n_sa++] = *s;
+		d->sa_adds++;
+	} else {
+		assert_non_null(o);
+		*o = *s;
+		d->updates++;
+	}
+}
+
+static void dp_del_sa(struct dp *d, uint64_t id)
+{
+	struct chan_sa *o = dp_sa(d, id);
+
+	assert_non_null(o);
+	*o = d->sa[--d->n_sa];
+}
+
+static void dp_del_pol(struct dp *d, uint64_t id)
+{
+	for (unsigned int i = 0; i < d->n_pol; i++)
+		if (d->pol[i].id == id) {
+			d->pol[i] = d->pol[--d->n_pol];
+			return;
+		}
+	fail_msg("policy %llu not installed", (unsigned long long)id);
+}
+
+static void dp_send(void *arg, uint16_t type, const void *body, uint32_t len)
+{
+	struct dp *d = arg;
+
+	assert_int_equal(len, chan_msg_body_len(type));
+	switch (type) {
+	case CHAN_MSG_SA_ADD:
+	case CHAN_MSG_SA_UPDATE:
+		dp_sa_put(d, body, type == CHAN_MSG_SA_ADD);
+		break;
+	case CHAN_MSG_SA_DEL:
+		dp_del_sa(d, ((const struct chan_sa_del *)body)->id);
+		break;
+	case CHAN_MSG_POLICY_ADD:
+		assert_int_equal(chan_policy_check(body), CHAN_ERR_OK);
+		assert_true(d->n_pol < MAX_DP);
+		d->pol[d->n_pol++] = *(const struct chan_policy *)body;
+		break;
+	case CHAN_MSG_POLICY_DEL:
+		dp_del_pol(d, ((const struct chan_policy_del *)body)->id);
+		break;
+	case CHAN_MSG_COUNTER_REQ:
+		d->counter_reqs++;
+		break;
+	default:
+		fail_msg("unexpected command %u", type);
+	}
+}
+
+/* ---- network ---- */
+
+struct pkt {
+	int from;
+	struct ike_ep src, dst;
+	uint8_t buf[IKE_MSG_MAX];
+	size_t len;
+};
+
+struct node {
+	struct espgw_config *cfg;
+	struct ike_engine *e;
+	struct dp dp;
+	struct ike_ep ep; /* its address; port per message */
+	struct ike_engine_ops ops;
+	unsigned int sent[64]; /* per exchange type - 34 */
+};
+
+static struct node nodes[2]; /* 0: gateway, 1: client */
+static struct pkt queue[MAX_PKTS];
+static unsigned int n_queued;
+static int nat_offset; /* client ports seen by the gateway: + offset */
+/* Return true to drop a datagram. */
+static bool (*drop)(const struct pkt *p);
+static struct pkt captured;
+
+static int net_send(void *arg, const struct ike_ep *local,
+		    const struct ike_ep *remote, const uint8_t *buf, size_t len)
+{
+	struct node *n = arg;
+	struct pkt *p;
+
+	assert_true(n_queued < MAX_PKTS);
+	assert_true(len <= IKE_MSG_MAX);
+	p = &queue[n_queued++];
+	p->from = (int)(n - nodes);
+	p->src = *local;
+	if (!p->src.addr.family)
+		p->src.addr = n->ep.addr;
+	p->dst = *remote;
+	memcpy(p->buf, buf, len);
+	p->len = len;
+	n->sent[buf[18] - IKE_EX_IKE_SA_INIT]++;
+	return 0;
+}
+
+/* Deliver queued datagrams, and what they cause, in order; bounded. */
+static void run(void)
+{
+	for (unsigned int i = 0; i < 200 && n_queued; i++) {
+		struct pkt p = queue[0];
+
+		memmove(queue, queue + 1, --n_queued * sizeof(queue[0]));
+		if (drop && drop(&p))
+			continue;
+		if (p.from == 1)
+			p.src.port = (uint16_t)(p.src.port + nat_offset);
+		else
+			p.dst.port = (uint16_t)(p.dst.port - nat_offset);
+		ike_engine_input(nodes[!p.from].e, &p.dst, &p.src, p.buf,
+				 p.len);
+	}
+	assert_int_equal(n_queued, 0);
+}
+
+static void node_dp_send(void *arg, uint16_t type, const void *body,
+			 uint32_t len)
+{
+	dp_send(&((struct node *)arg)->dp, type, body, len);
+}
+
+static void node_new(int i, const char *conf, const char *addr)
+{
+	struct node *n = &nodes[i];
+	char path[512];
+
+	memset(n, 0, sizeof(*n));
+	snprintf(path, sizeof(path), "%s/%s", getenv("IKE_CONFIGS"), conf);
+	n->cfg = cfg_load(path, stderr);
+	assert_non_null(n->cfg);
+	assert_true(addr_parse(addr, &n->ep.addr));
+	n->ops = (struct ike_engine_ops){
+		.send = net_send, .dp_send = node_dp_send,
+		.timer_add = t_add, .timer_cancel = t_cancel,
+		.now_ms = t_now, .arg = n,
+	};
+	n->e = ike_engine_create(n->cfg, &n->ops);
+	assert_non_null(n->e);
+}
+
+static int setup(void **state)
+{
+	(void)state;
+	memset(timers, 0, sizeof(timers));
+	n_queued = 0;
+	nat_offset = 0;
+	drop = NULL;
+	node_new(0, "gw.conf", "192.0.2.1");
+	node_new(1, "client.conf", "198.51.100.7");
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	(void)state;
+	for (int i = 0; i < 2; i++) {
+		ike_engine_destroy(nodes[i].e);
+		/* Destroying uninstalls: nothing may be left behind. */
+		assert_int_equal(nodes[i].dp.n_sa, 0);
+		assert_int_equal(nodes[i].dp.n_pol, 0);
+		cfg_free(nodes[i].cfg);
+	}
+	return 0;
+}
+
+static struct ike_engine *gw(void)
+{
+	return nodes[0].e;
+}
+
+static struct ike_engine *cl(void)
+{
+	return nodes[1].e;
+}
+
+static void connect_client(void)
+{
+	struct ike_initiate_opts o = { .request_vip = true };
+
+	assert_int_equal(ike_engine_initiate(cl(), 0, &o), 0);
+	run();
+}
+
+static struct ike_sa *only_sa(struct ike_engine *e)
+{
+	struct ike_sa *found = NULL;
+
+	for (size_t i = 0; i <= e->sa_by_spi.mask; i++)
+		if (e->sa_by_spi.b[i])
+			found = container_of(e->sa_by_spi.b[i], struct ike_sa,
+					     by_spi);
+	assert_non_null(found);
+	return found;
+}
+
+/* Inbound of one side is the outbound of the other, keys and all. */
+static void expect_pair(struct dp *a, struct dp *b)
+{
+	for (unsigned int i = 0; i < a->n_sa; i++) {
+		struct chan_sa *x = &a->sa[i];
+		struct chan_sa *y = dp_sa_by_spi(b, x->spi,
+						 x->dir == CHAN_DIR_IN ?
+							 CHAN_DIR_OUT :
+							 CHAN_DIR_IN);
+
+		assert_non_null(y);
+		assert_int_equal(x->enc_algo, y->enc_algo);
+		assert_int_equal(x->integ_algo, y->integ_algo);
+		assert_int_equal(x->enc_key_len, y->enc_key_len);
+		assert_memory_equal(x->enc_key, y->enc_key, x->enc_key_len);
+		assert_memory_equal(x->integ_key, y->integ_key,
+				    x->integ_key_len);
+		assert_true(addr_equal(&x->local, &y->remote));
+		assert_int_equal(x->twin_id ^ x->id, 1);
+	}
+}
+
+static void expect_prefix(const struct chan_ts *t, const char *s)
+{
+	char buf[ADDR_STRLEN];
+
+	assert_string_equal(prefix_format(&t->prefix, buf), s);
+}
+
+static char *capture(void (*show)(struct ike_engine *, FILE *, bool),
+		     struct ike_engine *e, bool json)
+{
+	static char buf[8192];
+	FILE *f = fmemopen(buf, sizeof(buf), "w");
+
+	show(e, f, json);
+	fclose(f);
+	return buf;
+}
+
+/* ---- tests ---- */
+
+/* The tutorial end to end: INVALID_KE retry (the client guesses ecp256,
+ * the gateway wants modp2048), virtual address, CHILD SA pair. */
+static void test_road_warrior(void **state)
+{
+	struct ike_sa *g, *c;
+	struct chan_sa *in;
+	char hex[3 * 64 + 1] = "";
+
+	(void)state;
+	connect_client();
+	assert_int_equal(ike_engine_stats(gw())->invalid_ke, 1);
+	assert_int_equal(ike_engine_n_ike_sas(gw()), 1);
+	assert_int_equal(ike_engine_n_half_open(gw()), 0);
+	g = only_sa(gw());
+	c = only_sa(cl());
+	assert_int_equal(g->state, IKE_SA_ESTABLISHED);
+	assert_int_equal(c->state, IKE_SA_ESTABLISHED);
+	assert_string_equal(g->id_text, "fqdn:alice.example.org");
+	assert_string_equal(c->id_text, "address:192.0.2.1");
+	assert_int_equal(g->prop.dh->id, ALGO_MODP2048);
+
+	/* The pool's first address, on both sides. */
+	assert_int_equal(c->vip.family, ADDR_V4);
+	assert_true(addr_equal(&c->vip, &g->vip));
+	assert_int_equal(g->vip.v4[3], 100);
+
+	assert_int_equal(nodes[0].dp.n_sa, 2);
+	assert_int_equal(nodes[0].dp.n_pol, 2);
+	assert_int_equal(nodes[1].dp.n_sa, 2);
+	expect_pair(&nodes[0].dp, &nodes[1].dp);
+	expect_pair(&nodes[1].dp, &nodes[0].dp);
+	in = dp_sa_by_spi(&nodes[0].dp, g->children->spi_in, CHAN_DIR_IN);
+	assert_non_null(in);
+	expect_prefix(&in->ts_remote, "172.16.1.100/32");
+	expect_prefix(&in->ts_local, "10.10.0.0/24");
+	assert_int_equal(in->replay_window, 128);
+	assert_int_equal(in->natt, 0);
+	assert_int_equal(in->enc_algo, ALGO_AES_256_CBC);
+	assert_int_equal(in->integ_algo, ALGO_HMAC_SHA256_128);
+
+	/* The CLI names the peer and never shows a key. */
+	assert_non_null(strstr(capture(ike_engine_show_peers, gw(), false),
+			       "fqdn:alice.example.org"));
+	assert_non_null(strstr(capture(ike_engine_show_peers, gw(), true),
+			       "\"virtual_address\": \"172.16.1.100\""));
+	for (int i = 0; i < 8; i++)
+		sprintf(hex + 2 * i, "%02x", in->enc_key[i]);
+	assert_null(strstr(capture(ike_engine_show_sa, gw(), false), hex));
+	assert_null(strstr(capture(ike_engine_show_sa, gw(), true), hex));
+	assert_int_equal(nodes[0].dp.counter_reqs, 2);
+	assert_non_null(strstr(capture(ike_engine_show_policies, gw(), true),
+			       "172.16.1.100/32"));
+
+	/* A data-plane restart: everything is sent again. */
+	nodes[0].dp = (struct dp){ 0 };
+	ike_engine_resync(gw());
+	assert_int_equal(nodes[0].dp.n_sa, 2);
+	assert_int_equal(nodes[0].dp.n_pol, 2);
+}
+
+static void test_wrong_psk(void **state)
+{
+	struct cfg_identity *id = &nodes[1].cfg->ipsec.identities[0];
+
+	(void)state;
+	free(id->secret);
+	id->secret = strdup("a-different-secret-Xy7+");
+	connect_client();
+	assert_int_equal(ike_engine_stats(gw())->auth_failed, 1);
+	assert_int_equal(ike_engine_stats(cl())->auth_failed, 1);
+	assert_int_equal(ike_engine_n_ike_sas(gw()), 0);
+	assert_int_equal(ike_engine_n_ike_sas(cl()), 0);
+	assert_int_equal(nodes[0].dp.sa_adds, 0);
+	assert_int_equal(nodes[1].dp.sa_adds, 0);
+}
+
+static void set_client_id(const char *fqdn)
+{
+	snprintf(nodes[1].cfg->ipsec.identities[0].my_id.value, CFG_ID_MAX,
+		 "%s", fqdn);
+}
+
+/* Two addresses in the pool; the third client is refused, the first gets
+ * its own address back after it left and returned. */
+static void test_pool_exhaustion_and_return(void **state)
+{
+	struct ike_sa *first;
+
+	(void)state;
+	nodes[1].cfg->ipsec.peers[0].send_initial_contact = false;
+	set_client_id("one.example.org");
+	connect_client();
+	first = only_sa(cl());
+	set_client_id("two.example.org");
+	connect_client();
+	set_client_id("three.example.org");
+	connect_client();
+	assert_int_equal(ike_engine_stats(gw())->addr_failed, 1);
+	assert_int_equal(ike_engine_n_ike_sas(gw()), 3);
+	assert_int_equal(nodes[0].dp.n_sa, 4); /* the third has none */
+	assert_int_equal(nodes[1].dp.n_sa, 4);
+
+	assert_int_equal(ike_info_delete_ike(first), 0);
+	run();
+	assert_int_equal(ike_engine_n_ike_sas(gw()), 2);
+	set_client_id("one.example.org");
+	connect_client();
+	assert_int_equal(nodes[0].dp.n_sa, 4);
+	for (unsigned int i = 0; i < nodes[0].dp.n_sa; i++)
+		if (nodes[0].dp.sa[i].dir == CHAN_DIR_IN &&
+		    nodes[0].dp.sa[i].ts_remote.prefix.addr.v4[3] == 100)
+			return; /* .100 is one.example.org's again */
+	fail_msg("the returning client did not get 172.16.1.100 back");
+}
+
+static bool drop_first_auth_response(const struct pkt *p)
+{
+	static bool done;
+
+	if (p->from == 0 && p->buf[18] == IKE_EX_IKE_AUTH && !done) {
+		done = true;
+		return true;
+	}
+	return false;
+}
+
+static void test_lost_response_retransmit(void **state)
+{
+	(void)state;
+	drop = drop_first_auth_response;
+	connect_client();
+	assert_int_equal(only_sa(cl())->state, IKE_SA_AUTH_SENT);
+	advance(IKE_RETRANS_MS);
+	run();
+	assert_int_equal(ike_engine_stats(cl())->retransmits, 1);
+	assert_int_equal(ike_engine_stats(gw())->duplicates, 1);
+	assert_int_equal(only_sa(cl())->state, IKE_SA_ESTABLISHED);
+	assert_int_equal(nodes[0].dp.sa_adds, 2); /* installed once */
+	expect_pair(&nodes[0].dp, &nodes[1].dp);
+}
+
+static void test_delete(void **state)
+{
+	(void)state;
+	connect_client();
+	assert_int_equal(nodes[0].dp.n_sa, 2);
+	assert_int_equal(ike_info_delete_ike(only_sa(cl())), 0);
+	run();
+	assert_int_equal(ike_engine_n_ike_sas(gw()), 0);
+	assert_int_equal(ike_engine_n_ike_sas(cl()), 0);
+	assert_int_equal(nodes[0].dp.n_sa, 0);
+	assert_int_equal(nodes[0].dp.n_pol, 0);
+	assert_int_equal(ike_engine_stats(gw())->deleted, 1);
+}
+
+static bool drop_all(const struct pkt *p)
+{
+	(void)p;
+	return true;
+}
+
+/* DPD every 120 s, given up after 5 unanswered probes. */
+static void test_dpd_failure(void **state)
+{
+	unsigned int before;
+
+	(void)state;
+	connect_client();
+	drop = drop_all;
+	before = nodes[0].sent[IKE_EX_INFORMATIONAL - IKE_EX_IKE_SA_INIT];
+	advance(120000 + 500 + 1000 + 2000 + 4000);
+	run();
+	assert_int_equal(ike_engine_n_ike_sas(gw()), 1);
+	advance(8000);
+	run();
+	assert_int_equal(nodes[0].sent[IKE_EX_INFORMATIONAL -
+				       IKE_EX_IKE_SA_INIT] - before, 5);
+	assert_int_equal(ike_engine_n_ike_sas(gw()), 0);
+	assert_int_equal(ike_engine_stats(gw())->dead, 1);
+	assert_int_equal(nodes[0].dp.n_sa, 0);
+}
+
+/* DPD answered: nothing changes, the next probe is scheduled. */
+static void test_dpd_answered(void **state)
+{
+	(void)state;
+	connect_client();
+	advance(120000);
+	run();
+	advance(120000);
+	run();
+	assert_int_equal(ike_engine_n_ike_sas(gw()), 1);
+	assert_int_equal(ike_engine_stats(gw())->dead, 0);
+	assert_true(nodes[0].sent[IKE_EX_INFORMATIONAL - IKE_EX_IKE_SA_INIT] >=
+		    2);
+}
+
+static bool capture_auth(const struct pkt *p)
+{
+	if (p->from == 1 && p->buf[18] == IKE_EX_IKE_AUTH &&
+	    !(p->buf[19] & IKE_FLAG_RESPONSE)) {
+		captured = *p;
+		return true;
+	}
+	return false;
+}
+
+static void inject(struct pkt *p)
+{
+	ike_engine_input(gw(), &p->dst, &p->src, p->buf, p->len);
+}
+
+static void test_malformed_dropped(void **state)
+{
+	struct pkt bad;
+	const struct ike_engine_stats *st = ike_engine_stats(gw());
+
+	(void)state;
+	drop = capture_auth;
+	connect_client();
+	assert_int_equal(ike_engine_n_half_open(gw()), 1);
+
+	bad = captured;
+	bad.len = 20; /* shorter than the header */
+	inject(&bad);
+	bad = captured;
+	bad.buf[27]++; /* length disagrees */
+	inject(&bad);
+	assert_int_equal(st->malformed, 2);
+	bad = captured;
+	bad.buf[bad.len - 1] ^= 1; /* ICV */
+	inject(&bad);
+	assert_int_equal(st->bad_icv, 1);
+	bad = captured;
+	bad.buf[8] ^= 0xff; /* SPIr nobody has */
+	inject(&bad);
+	assert_int_equal(st->unknown_spi, 1);
+	bad = captured;
+	bad.buf[23] = 7; /* message ID out of the window */
+	inject(&bad);
+	assert_int_equal(st->bad_msg_id, 1);
+	assert_int_equal(n_queued, 0); /* none answered */
+	assert_int_equal(ike_engine_n_half_open(gw()), 1);
+	assert_int_equal(nodes[0].dp.sa_adds, 0);
+
+	/* The real one still goes through. */
+	drop = NULL;
+	inject(&captured);
+	run();
+	assert_int_equal(only_sa(gw())->state, IKE_SA_ESTABLISHED);
+	assert_int_equal(only_sa(cl())->state, IKE_SA_ESTABLISHED);
+}
+
+/* Behind a NAT: both sides see it, ESP goes in UDP to the translated
+ * port, IKE floats to 4500, and a changed mapping moves the SAs. */
+static void test_nat(void **state)
+{
+	struct chan_sa *in;
+
+	(void)state;
+	nat_offset = 30000;
+	connect_client();
+	assert_true(only_sa(gw())->nat_remote);
+	assert_true(only_sa(cl())->nat_local);
+	assert_int_equal(only_sa(gw())->local.port, IKE_NATT_PORT);
+	in = &nodes[0].dp.sa[0];
+	assert_int_equal(in->natt, 1);
+	assert_int_equal(in->natt_remote_port, IKE_NATT_PORT + 30000);
+	assert_int_equal(in->natt_local_port, IKE_NATT_PORT);
+
+	nat_offset = 31000; /* the NAT forgot us and picked another port */
+	advance(60000);	    /* the client's DPD goes out */
+	run();
+	assert_int_equal(nodes[0].dp.updates, 2);
+	in = &nodes[0].dp.sa[0];
+	assert_int_equal(in->natt_remote_port, IKE_NATT_PORT + 31000);
+	assert_int_equal(only_sa(gw())->remote.port, IKE_NATT_PORT + 31000);
+}
+
+static void test_cookie(void **state)
+{
+	(void)state;
+	ike_engine_set_cookie_threshold(gw(), 0);
+	connect_client();
+	assert_int_equal(ike_engine_stats(gw())->cookies, 1);
+	assert_int_equal(only_sa(gw())->state, IKE_SA_ESTABLISHED);
+}
+
+/* INITIAL_CONTACT: the client restarted; its old SAs go. */
+static void test_initial_contact(void **state)
+{
+	(void)state;
+	connect_client();
+	ike_engine_destroy(cl()); /* a reboot: no DELETE */
+	nodes[1].dp = (struct dp){ 0 };
+	nodes[1].e = ike_engine_create(nodes[1].cfg, &nodes[1].ops);
+	connect_client();
+	assert_int_equal(ike_engine_n_ike_sas(gw()), 1);
+	assert_int_equal(nodes[0].dp.n_sa, 2);
+	assert_int_equal(only_sa(gw())->vip.v4[3], 100);
+}
+
+static uint16_t refused_with;
+
+static void on_child_answer(struct ike_sa *sa, struct ike_msg *m)
+{
+	(void)sa;
+	refused_with = m->n_notifies ? m->notify[0].type : 0;
+}
+
+/* XXX rekeying is not written: the gateway says NO_ADDITIONAL_SAS and
+ * keeps the SAs it has. */
+static void test_create_child_refused(void **state)
+{
+	struct ike_sa *c;
+	struct ike_gen g;
+
+	(void)state;
+	connect_client();
+	c = only_sa(cl());
+	ike_msg_begin(c, &g, IKE_EX_CREATE_CHILD_SA, false);
+	ike_gen_notify(&g, IKE_PROTO_ESP, (const uint8_t *)&c->children->spi_in,
+		       4, IKE_N_REKEY_SA, NULL, 0);
+	assert_int_equal(ike_msg_request(c, &g, on_child_answer, 0), 0);
+	run();
+	assert_int_equal(refused_with, IKE_N_NO_ADDITIONAL_SAS);
+	assert_int_equal(nodes[0].dp.n_sa, 2);
+	assert_int_equal(only_sa(gw())->state, IKE_SA_ESTABLISHED);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+#define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
+		T(test_road_warrior),
+		T(test_wrong_psk),
+		T(test_pool_exhaustion_and_return),
+		T(test_lost_response_retransmit),
+		T(test_delete),
+		T(test_dpd_failure),
+		T(test_dpd_answered),
+		T(test_malformed_dropped),
+		T(test_nat),
+		T(test_cookie),
+		T(test_initial_contact),
+		T(test_create_child_refused),
+#undef T
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
