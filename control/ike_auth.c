@@ -236,6 +236,7 @@ static void child_respond(struct ike_sa *sa, const struct cfg_identity *id,
 	if (!c)
 		return;
 	c->prop = p;
+	c->cfg_prop = &e->cfg->ipsec.proposals[r.policy->proposal];
 	c->spi_out = p.peer_spi;
 	c->ts_local = r.local;
 	c->ts_remote = r.remote;
@@ -251,6 +252,7 @@ static void child_respond(struct ike_sa *sa, const struct cfg_identity *id,
 	ike_gen_ts(g, IKE_PLD_TSi, &ti, 1);
 	ike_gen_ts(g, IKE_PLD_TSr, &tr, 1);
 	child_install(c);
+	ike_rekey_schedule(c);
 }
 
 static void auth_failed(struct ike_sa *sa, const char *why)
@@ -339,6 +341,7 @@ static void child_offer(struct ike_sa *sa, struct ike_gen *g)
 		return; /* XXX a childless IKE SA; nothing asks later */
 	s->child = c;
 	s->child_prop = &cfg->ipsec.proposals[pol->proposal];
+	c->cfg_prop = s->child_prop;
 	ts_from_prefix(s->request_vip ? &any : &pol->src_address,
 		       pol->protocol, pol->src_port, &c->ts_local);
 	ts_from_prefix(&pol->dst_address, pol->protocol, pol->dst_port,
@@ -412,8 +415,10 @@ static void child_complete(struct ike_sa *sa, const struct ike_msg *m)
 	c->spi_out = p.peer_spi;
 	if (child_derive(c, (struct ike_slice){ s->ni, s->ni_len },
 			 (struct ike_slice){ s->nr, s->nr_len },
-			 (struct ike_slice){ NULL, 0 }, true) == 0)
-		child_install(c);
+			 (struct ike_slice){ NULL, 0 }, true) != 0)
+		return;
+	child_install(c);
+	ike_rekey_schedule(c);
 }
 
 static void on_auth_response(struct ike_sa *sa, struct ike_msg *m)

@@ -56,8 +56,9 @@ void child_policy(const struct child_sa *c, bool inbound,
 	memset(o, 0, sizeof(*o));
 	o->id = child_id(c, inbound);
 	o->sa_id = o->id;
-	/* More specific selectors first. */
-	o->priority = 512u - l->prefix.len - r->prefix.len;
+	/* More specific selectors first; among equal ones the newest. */
+	o->priority = (512u - l->prefix.len - r->prefix.len) << 16 |
+		      (0xffffu - c->gen);
 	o->dir = inbound ? CHAN_DIR_IN : CHAN_DIR_OUT;
 	o->action = CHAN_ACT_ENCRYPT;
 	o->proto = l->proto ? l->proto : r->proto;
@@ -94,8 +95,18 @@ void child_install(struct child_sa *c)
 	send_sa(c, CHAN_MSG_SA_ADD, true);
 	send_sa(c, CHAN_MSG_SA_ADD, false);
 	send_policy(c, true);
-	send_policy(c, false);
+	if (!c->out_pending)
+		send_policy(c, false);
 	c->installed = true;
+}
+
+void child_activate_out(struct child_sa *c)
+{
+	if (!c->out_pending)
+		return;
+	c->out_pending = false;
+	if (c->installed)
+		send_policy(c, false);
 }
 
 void child_uninstall(struct child_sa *c)
@@ -106,7 +117,9 @@ void child_uninstall(struct child_sa *c)
 		struct chan_policy_del p = { child_id(c, in) };
 		struct chan_sa_del s = { child_id(c, in) };
 
-		e->ops.dp_send(e->ops.arg, CHAN_MSG_POLICY_DEL, &p, sizeof(p));
+		if (in || !c->out_pending)
+			e->ops.dp_send(e->ops.arg, CHAN_MSG_POLICY_DEL, &p,
+				       sizeof(p));
 		e->ops.dp_send(e->ops.arg, CHAN_MSG_SA_DEL, &s, sizeof(s));
 	}
 	c->installed = false;

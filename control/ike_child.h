@@ -16,9 +16,11 @@
 int child_derive(struct child_sa *c, struct ike_slice ni, struct ike_slice nr,
 		 struct ike_slice gir, bool initiator);
 
-/* SA_ADD both, then POLICY_ADD both. */
+/* SA_ADD both, then POLICY_ADD both (outbound not while out_pending). */
 void child_install(struct child_sa *c);
 void child_uninstall(struct child_sa *c);
+/* A rekeyed pair's outbound policy goes in once the old one leaves. */
+void child_activate_out(struct child_sa *c);
 /* The outer addresses or NAT-T ports changed: SA_UPDATE both. */
 void child_update(struct child_sa *c);
 

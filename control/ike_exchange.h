@@ -39,6 +39,12 @@ int ike_info_delete_ike(struct ike_sa *sa);
 
 /* CREATE_CHILD_SA */
 void ike_rekey_request(struct ike_sa *sa, struct ike_msg *m);
+/* Rekey a CHILD SA as initiator: the new pair, then DELETE of the old.
+ * -1 when a request is under way or building fails. */
+int ike_rekey_child(struct child_sa *old);
+void ike_rekey_abort(struct ike_sa *sa);
+/* Arm the CHILD SA's rekey at its proposal's lifetime, less jitter. */
+void ike_rekey_schedule(struct child_sa *c);
 
 /* A log line names the peer: "ike: 192.0.2.7[4500] 'fqdn:x': ..." */
 #define ike_sa_log(lvl, sa, fmt, ...)                                       \

@@ -1,27 +1,338 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
-/* CREATE_CHILD_SA (RFC 7296 section 1.3). */
+/*
+ * CREATE_CHILD_SA (RFC 7296 sections 1.3 and 2.8): rekeying CHILD SAs in
+ * both roles, with or without PFS, make-before-break.
+ *
+ * As responder the new pair's SAs and inbound policy go in before we
+ * answer, its outbound policy only when the peer deletes the old pair,
+ * so neither side sends on an SA the other cannot yet read.  As initiator
+ * the new pair goes in whole on the answer (a newer policy wins), then we
+ * delete the old one.
+ *
+ * XXX Not written: rekeying the IKE SA (refused with NO_ADDITIONAL_SAS),
+ * new CHILD SAs that rekey nothing, and the collision rules of 2.8.1 (two
+ * simultaneous rekeys leave one redundant pair until its lifetime).
+ */
+#include <arpa/inet.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ike_child.h"
 #include "ike_exchange.h"
 #include "ike_msg.h"
 #include "log.h"
+#include "ts.h"
 
-/*
- * XXX Rekeying is not written yet, of CHILD SAs nor of the IKE SA, in
- * either role: every CREATE_CHILD_SA request is answered with
- * NO_ADDITIONAL_SAS (section 1.3), so the peer keeps its SAs until their
- * lifetimes and then re-authenticates.
- */
-void ike_rekey_request(struct ike_sa *sa, struct ike_msg *m)
+/* ---- shared ---- */
+
+static int dh_secret(struct ike_dh *dh, const struct ike_ke_pld *ke,
+		     uint8_t *gir, size_t *len)
+{
+	if (ike_dh_derive(dh, ke->data.ptr, ke->data.len, gir, IKE_DH_MAX) !=
+	    IKE_DH_OK)
+		return -1;
+	*len = ike_dh_secret_len(ike_dh_group(dh));
+	return 0;
+}
+
+static void gen_ke(struct ike_gen *g, struct ike_dh *dh)
+{
+	uint8_t pub[IKE_DH_MAX];
+	size_t n = ike_dh_public(dh, pub, sizeof(pub));
+
+	ike_gen_ke(g, ike_dh_group(dh)->iana, pub, n);
+}
+
+static void gen_ts(struct ike_gen *g, const struct child_sa *c, bool ours_i)
+{
+	struct ike_ts l, r;
+
+	ts_to_ike(&c->ts_local, &l);
+	ts_to_ike(&c->ts_remote, &r);
+	ike_gen_ts(g, IKE_PLD_TSi, ours_i ? &l : &r, 1);
+	ike_gen_ts(g, IKE_PLD_TSr, ours_i ? &r : &l, 1);
+}
+
+/* A new CHILD SA in old's place: same selectors, a later generation. */
+static struct child_sa *successor(struct child_sa *old,
+				  const struct prop_child *p)
+{
+	struct child_sa *c = child_sa_new(old->ike);
+
+	if (!c)
+		return NULL;
+	c->prop = *p;
+	c->spi_out = p->peer_spi;
+	c->cfg_prop = old->cfg_prop;
+	c->ts_local = old->ts_local;
+	c->ts_remote = old->ts_remote;
+	c->gen = (uint16_t)(old->gen + 1);
+	return c;
+}
+
+static void on_rekey_timer(void *arg)
+{
+	struct child_sa *c = arg;
+
+	c->rekey_timer = NULL;
+	if (c->successor)
+		return;
+	if (ike_rekey_child(c) != 0) /* busy: try again shortly */
+		c->rekey_timer = ike_timer(c->ike->eng, 1000, on_rekey_timer, c);
+}
+
+void ike_rekey_schedule(struct child_sa *c)
+{
+	uint64_t life = c->cfg_prop ? (uint64_t)c->cfg_prop->lifetime * 1000 : 0;
+	uint32_t r;
+
+	if (!life)
+		return;
+	/* 90% of the lifetime, less up to 5% more, so that the two ends
+	 * seldom start together. */
+	ike_random(c->ike->eng, &r, sizeof(r));
+	life = life * 9 / 10 - (r % (life / 20 + 1));
+	c->rekey_timer = ike_timer(c->ike->eng, life, on_rekey_timer, c);
+}
+
+/* ---- responder ---- */
+
+static void refuse(struct ike_sa *sa, uint16_t type, const uint8_t *data,
+		   size_t len)
 {
 	struct ike_gen g;
 
-	(void)m;
-	if (sa->state != IKE_SA_ESTABLISHED) {
+	ike_sa_log(LOG_LVL_INFO, sa, "CREATE_CHILD_SA refused: %s",
+		   ike_notify_name(type));
+	ike_msg_begin(sa, &g, IKE_EX_CREATE_CHILD_SA, true);
+	ike_gen_notify(&g, 0, NULL, 0, type, data, len);
+	ike_msg_respond(sa, &g);
+}
+
+static struct child_sa *rekeyed(struct ike_sa *sa, const struct ike_msg *m)
+{
+	const struct ike_notify_pld *n = ike_pld_notify(m, IKE_N_REKEY_SA);
+	uint32_t spi;
+
+	if (!n || n->protocol != IKE_PROTO_ESP || n->spi.len != 4)
+		return NULL;
+	memcpy(&spi, n->spi.ptr, 4);
+	return child_sa_find_out(sa, spi);
+}
+
+/* Proposal for the new pair; false after refusing. */
+static bool choose(struct ike_sa *sa, const struct child_sa *old,
+		   const struct ike_msg *m, struct prop_child *p)
+{
+	bool ke = m->has & IKE_HAS(IKE_PLD_KE);
+	uint8_t grp[2];
+
+	switch (proposal_select_child(old->cfg_prop,
+				      ike_sa_profile(sa)->proposal_check,
+				      &m->sa, ke, m->ke.group, p)) {
+	case PROP_OK:
+		if (!p->dh || ike_dh_supported(p->dh))
+			return true;
+		break;
+	case PROP_INVALID_KE:
+		grp[0] = (uint8_t)(p->dh->iana >> 8);
+		grp[1] = (uint8_t)p->dh->iana;
+		refuse(sa, IKE_N_INVALID_KE_PAYLOAD, grp, 2);
+		return false;
+	case PROP_NONE:
+		break;
+	}
+	sa->eng->stats.no_proposal++;
+	refuse(sa, IKE_N_NO_PROPOSAL_CHOSEN, NULL, 0);
+	return false;
+}
+
+/* Keys of c from the request's Ni and our Nr (and KE), into g. */
+static int respond_keys(struct ike_sa *sa, struct child_sa *c,
+			const struct ike_msg *m, struct ike_gen *g)
+{
+	uint8_t nr[IKE_NONCE_LEN], gir[IKE_DH_MAX];
+	size_t gl = 0;
+	struct ike_dh *dh = c->prop.dh ? ike_dh_new(c->prop.dh) : NULL;
+	int rc = -1;
+
+	ike_random(sa->eng, nr, sizeof(nr));
+	if (c->prop.dh && (!dh || dh_secret(dh, &m->ke, gir, &gl) != 0))
+		goto out;
+	if (child_derive(c, m->nonce, (struct ike_slice){ nr, sizeof(nr) },
+			 (struct ike_slice){ gir, gl }, false) != 0)
+		goto out;
+	proposal_gen_child_chosen(g, &c->prop, c->spi_in);
+	ike_gen_nonce(g, nr, sizeof(nr));
+	if (dh)
+		gen_ke(g, dh);
+	gen_ts(g, c, false);
+	rc = 0;
+out:
+	ike_dh_free(dh);
+	ike_keys_wipe(gir, sizeof(gir));
+	return rc;
+}
+
+void ike_rekey_request(struct ike_sa *sa, struct ike_msg *m)
+{
+	const uint64_t need = IKE_HAS(IKE_PLD_SA) | IKE_HAS(IKE_PLD_NONCE);
+	struct child_sa *old, *c;
+	struct prop_child p;
+	struct ike_gen g;
+
+	if (sa->state != IKE_SA_ESTABLISHED || (m->has & need) != need) {
 		sa->eng->stats.unexpected++;
 		return;
 	}
-	ike_sa_log(LOG_LVL_INFO, sa, "CREATE_CHILD_SA refused: "
-		   "NO_ADDITIONAL_SAS (rekeying not supported yet)");
+	old = rekeyed(sa, m);
+	if (!old || old->successor)
+		return refuse(sa, ike_pld_notify(m, IKE_N_REKEY_SA) ?
+				  IKE_N_CHILD_SA_NOT_FOUND :
+				  IKE_N_NO_ADDITIONAL_SAS, NULL, 0);
+	/* A CP payload inside a rekey is tolerated and ignored. */
+	if (!choose(sa, old, m, &p) || !(c = successor(old, &p)))
+		return;
+	c->out_pending = true;
 	ike_msg_begin(sa, &g, IKE_EX_CREATE_CHILD_SA, true);
-	ike_gen_notify(&g, 0, NULL, 0, IKE_N_NO_ADDITIONAL_SAS, NULL, 0);
+	if (respond_keys(sa, c, m, &g) != 0) {
+		child_sa_destroy(c);
+		return refuse(sa, IKE_N_NO_PROPOSAL_CHOSEN, NULL, 0);
+	}
+	child_install(c);
+	old->successor = c;
+	ike_timer_cancel(sa->eng, &old->rekey_timer);
+	ike_rekey_schedule(c);
 	ike_msg_respond(sa, &g);
+	ike_sa_log(LOG_LVL_INFO, sa, "CHILD SA %08x rekeyed to %08x%s",
+		   ntohl(old->spi_in), ntohl(c->spi_in),
+		   c->prop.dh ? " with PFS" : "");
+}
+
+/* ---- initiator ---- */
+
+void ike_rekey_abort(struct ike_sa *sa)
+{
+	struct ike_rekey *r = sa->rekey;
+
+	if (!r)
+		return;
+	sa->rekey = NULL;
+	ike_dh_free(r->dh);
+	if (r->new && !r->new->installed)
+		child_sa_destroy(r->new);
+	ike_keys_wipe(r, sizeof(*r));
+	free(r);
+}
+
+static void on_delete_old(struct ike_sa *sa, struct ike_msg *m)
+{
+	(void)m;
+	(void)sa; /* the old pair went when we asked; nothing left to do */
+}
+
+/* Section 2.8: the rekey's initiator deletes the old pair. */
+static void delete_old(struct ike_sa *sa, struct child_sa *old)
+{
+	struct ike_gen g;
+
+	ike_msg_begin(sa, &g, IKE_EX_INFORMATIONAL, false);
+	ike_gen_delete(&g, IKE_PROTO_ESP, 4, (const uint8_t *)&old->spi_in, 1);
+	ike_msg_request(sa, &g, on_delete_old, 0);
+	child_sa_destroy(old);
+}
+
+static int finish_keys(struct ike_sa *sa, struct ike_rekey *r,
+		       const struct ike_msg *m)
+{
+	uint8_t gir[IKE_DH_MAX];
+	size_t gl = 0;
+	int rc = -1;
+
+	if (r->new->prop.dh && (!r->dh || !(m->has & IKE_HAS(IKE_PLD_KE)) ||
+				ike_dh_group(r->dh) != r->new->prop.dh ||
+				dh_secret(r->dh, &m->ke, gir, &gl) != 0))
+		goto out;
+	rc = child_derive(r->new, (struct ike_slice){ r->ni, sizeof(r->ni) },
+			  m->nonce, (struct ike_slice){ gir, gl }, true);
+out:
+	(void)sa;
+	ike_keys_wipe(gir, sizeof(gir));
+	return rc;
+}
+
+static void on_rekey_response(struct ike_sa *sa, struct ike_msg *m)
+{
+	const uint64_t need = IKE_HAS(IKE_PLD_SA) | IKE_HAS(IKE_PLD_NONCE);
+	struct ike_rekey *r = sa->rekey;
+	struct child_sa *old = r->old, *c = r->new;
+	struct prop_child p;
+
+	if ((m->has & need) != need || m->sa.n_proposals != 1 ||
+	    proposal_select_child(old->cfg_prop, CFG_CHECK_OBEY, &m->sa,
+				  r->dh != NULL, r->dh ?
+				  ike_dh_group(r->dh)->iana : 0, &p) != PROP_OK) {
+		ike_sa_log(LOG_LVL_INFO, sa, "CHILD SA rekey refused%s%s",
+			   m->n_notifies ? ": " : "", m->n_notifies ?
+			   ike_notify_name(m->notify[0].type) ?: "?" : "");
+		ike_rekey_abort(sa);
+		ike_rekey_schedule(old);
+		return;
+	}
+	c->prop = p;
+	c->spi_out = p.peer_spi;
+	if (finish_keys(sa, r, m) != 0) {
+		ike_rekey_abort(sa);
+		return;
+	}
+	child_install(c);
+	ike_rekey_schedule(c);
+	ike_sa_log(LOG_LVL_INFO, sa, "CHILD SA %08x rekeyed to %08x%s",
+		   ntohl(old->spi_in), ntohl(c->spi_in),
+		   p.dh ? " with PFS" : "");
+	r->new = NULL;
+	ike_rekey_abort(sa);
+	delete_old(sa, old);
+}
+
+static int offer(struct ike_sa *sa, struct ike_rekey *r)
+{
+	const struct cfg_proposal *cp = r->old->cfg_prop;
+	bool pfs = cp->pfs_group != ALGO_DH_NONE;
+	struct ike_gen g;
+
+	if (pfs && !(r->dh = ike_dh_new(algo_by_id(cp->pfs_group))))
+		return -1;
+	ike_random(sa->eng, r->ni, sizeof(r->ni));
+	ike_msg_begin(sa, &g, IKE_EX_CREATE_CHILD_SA, false);
+	ike_gen_notify(&g, IKE_PROTO_ESP, (const uint8_t *)&r->old->spi_in, 4,
+		       IKE_N_REKEY_SA, NULL, 0);
+	proposal_gen_child(&g, cp, r->new->spi_in, pfs);
+	ike_gen_nonce(&g, r->ni, sizeof(r->ni));
+	if (r->dh)
+		gen_ke(&g, r->dh);
+	gen_ts(&g, r->old, true);
+	return ike_msg_request(sa, &g, on_rekey_response, 0);
+}
+
+int ike_rekey_child(struct child_sa *old)
+{
+	struct ike_sa *sa = old->ike;
+	struct prop_child none = { 0 };
+	struct ike_rekey *r;
+
+	if (sa->state != IKE_SA_ESTABLISHED || ike_msg_busy(sa) || sa->rekey ||
+	    !old->cfg_prop || old->successor)
+		return -1;
+	r = calloc(1, sizeof(*r));
+	if (!r)
+		return -1;
+	sa->rekey = r;
+	r->old = old;
+	r->new = successor(old, &none);
+	if (!r->new || offer(sa, r) != 0) {
+		ike_rekey_abort(sa);
+		return -1;
+	}
+	return 0;
 }

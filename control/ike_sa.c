@@ -9,6 +9,7 @@
 #include <openssl/rand.h>
 
 #include "ike_child.h"
+#include "ike_exchange.h"
 #include "ike_msg.h"
 #include "log.h"
 
@@ -283,6 +284,7 @@ void ike_sa_destroy(struct ike_sa *sa)
 {
 	struct ike_engine *e = sa->eng;
 
+	ike_rekey_abort(sa);
 	while (sa->children)
 		child_sa_destroy(sa->children);
 	if (sa->setup && sa->setup->child)
@@ -406,6 +408,16 @@ void child_sa_destroy(struct child_sa *c)
 {
 	struct ike_sa *sa = c->ike;
 
+	/* Make before break: the successor's outbound policy goes in
+	 * before this one's leaves. */
+	if (c->successor)
+		child_activate_out(c->successor);
+	for (struct child_sa *o = sa->children; o; o = o->next)
+		if (o->successor == c)
+			o->successor = NULL;
+	if (sa->rekey && (sa->rekey->old == c || sa->rekey->new == c))
+		ike_rekey_abort(sa);
+	ike_timer_cancel(sa->eng, &c->rekey_timer);
 	if (c->installed)
 		child_uninstall(c);
 	htable_del(&sa->eng->child_by_spi, &c->by_spi);

@@ -63,6 +63,12 @@ struct child_sa {
 	struct ike_child_keys keys;
 	bool keys_outbound_i; /* our outbound keys are the "i" ones */
 	bool installed;
+	bool out_pending; /* rekeyed as responder: outbound policy waits
+			   * until the old SA is deleted (make-before-break) */
+	uint16_t gen;	  /* rekey generation: newer policies win */
+	const struct cfg_proposal *cfg_prop;
+	struct child_sa *successor; /* the SA that rekeyed this one */
+	void *rekey_timer;
 	struct chan_ts ts_local, ts_remote;
 	uint64_t created_ms;
 	uint64_t packets[2], bytes[2]; /* in, out: last counter reply */
@@ -85,6 +91,13 @@ struct ike_setup {
 };
 
 typedef void (*ike_resp_fn)(struct ike_sa *sa, struct ike_msg *m);
+
+/* Our CHILD SA rekey under way (section 2.8). */
+struct ike_rekey {
+	struct child_sa *old, *new;
+	struct ike_dh *dh;
+	uint8_t ni[IKE_NONCE_LEN];
+};
 
 /* Our one outstanding request (window size 1, section 2.3). */
 struct ike_req {
@@ -124,6 +137,7 @@ struct ike_sa {
 	size_t resp_len;
 	uint32_t resp_id;
 	void *life_timer; /* half-open expiry, then DPD */
+	struct ike_rekey *rekey;
 };
 
 struct ike_engine {

@@ -180,7 +180,8 @@ static void policies_of(struct ike_sa *sa, void *arg)
 	for (struct child_sa *c = sa->children; c; c = c->next)
 		if (c->installed) {
 			policy_line(arg, c, true);
-			policy_line(arg, c, false);
+			if (!c->out_pending)
+				policy_line(arg, c, false);
 		}
 }
 

@@ -138,10 +138,15 @@ static void dp_del_sa(struct dp *d, uint64_t id)
 	*o = d->sa[--d->n_sa];
 }
 
+static bool watch_out;
+static unsigned int out_policies(const struct dp *d);
+
 static void dp_del_pol(struct dp *d, uint64_t id)
 {
 	for (unsigned int i = 0; i < d->n_pol; i++)
 		if (d->pol[i].id == id) {
+			if (watch_out && d->pol[i].dir == CHAN_DIR_OUT)
+				assert_true(out_policies(d) >= 2);
 			d->pol[i] = d->pol[--d->n_pol];
 			return;
 		}
@@ -666,30 +671,107 @@ static void test_initial_contact(void **state)
 	assert_int_equal(only_sa(gw())->vip.v4[3], 100);
 }
 
-static uint16_t refused_with;
+/* Make-before-break: no moment without an outbound policy. */
 
-static void on_child_answer(struct ike_sa *sa, struct ike_msg *m)
+static unsigned int out_policies(const struct dp *d)
 {
-	(void)sa;
-	refused_with = m->n_notifies ? m->notify[0].type : 0;
+	unsigned int n = 0;
+
+	for (unsigned int i = 0; i < d->n_pol; i++)
+		n += d->pol[i].dir == CHAN_DIR_OUT;
+	return n;
 }
 
-/* XXX rekeying is not written: the gateway says NO_ADDITIONAL_SAS and
- * keeps the SAs it has. */
-static void test_create_child_refused(void **state)
+static uint32_t spi_of(struct dp *d, uint8_t dir)
+{
+	for (unsigned int i = 0; i < d->n_sa; i++)
+		if (d->sa[i].dir == dir)
+			return d->sa[i].spi;
+	return 0;
+}
+
+static void rekey_and_check(struct ike_engine *by, bool pfs)
+{
+	uint32_t old_in = spi_of(&nodes[0].dp, CHAN_DIR_IN);
+	struct ike_sa *sa = only_sa(by);
+
+	watch_out = true;
+	assert_int_equal(ike_rekey_child(sa->children), 0);
+	assert_int_equal(ike_rekey_child(sa->children), -1); /* one at once */
+	run();
+	watch_out = false;
+	for (int i = 0; i < 2; i++) {
+		assert_int_equal(nodes[i].dp.n_sa, 2);
+		assert_int_equal(nodes[i].dp.n_pol, 2);
+		assert_int_equal(out_policies(&nodes[i].dp), 1);
+	}
+	assert_int_not_equal(spi_of(&nodes[0].dp, CHAN_DIR_IN), old_in);
+	expect_pair(&nodes[0].dp, &nodes[1].dp);
+	expect_pair(&nodes[1].dp, &nodes[0].dp);
+	assert_int_equal(only_sa(gw())->children->prop.dh != NULL, pfs);
+	assert_null(only_sa(gw())->children->next);
+	assert_null(only_sa(cl())->children->next);
+}
+
+/* The client rekeys without PFS (its proposal has none), then with. */
+static void test_child_rekey_by_client(void **state)
+{
+	(void)state;
+	connect_client();
+	rekey_and_check(cl(), false);
+	nodes[1].cfg->ipsec.proposals[0].pfs_group = ALGO_MODP2048;
+	rekey_and_check(cl(), true);
+	assert_int_equal(ike_engine_n_ike_sas(gw()), 1);
+}
+
+/* The gateway rekeys with its PFS group; the client, without one
+ * configured, takes the gateway's. */
+static void test_child_rekey_by_gateway(void **state)
+{
+	(void)state;
+	connect_client();
+	rekey_and_check(gw(), true);
+}
+
+/* Left alone, the pair is rekeyed before its 30 minutes run out. */
+static void test_rekey_on_lifetime(void **state)
+{
+	uint32_t old_in;
+
+	(void)state;
+	connect_client();
+	old_in = spi_of(&nodes[0].dp, CHAN_DIR_IN);
+	advance(30 * 60 * 1000);
+	assert_int_not_equal(spi_of(&nodes[0].dp, CHAN_DIR_IN), old_in);
+	assert_int_equal(nodes[0].dp.n_sa, 2);
+	expect_pair(&nodes[0].dp, &nodes[1].dp);
+}
+
+static uint16_t answered_with;
+
+static void on_answer(struct ike_sa *sa, struct ike_msg *m)
+{
+	(void)sa;
+	answered_with = m->n_notifies ? m->notify[0].type : 0;
+}
+
+/* An IKE SA rekey (XXX not written) is refused; the SAs stay. */
+static void test_ike_rekey_refused(void **state)
 {
 	struct ike_sa *c;
 	struct ike_gen g;
+	uint8_t nonce[32] = { 1 };
 
 	(void)state;
 	connect_client();
 	c = only_sa(cl());
 	ike_msg_begin(c, &g, IKE_EX_CREATE_CHILD_SA, false);
-	ike_gen_notify(&g, IKE_PROTO_ESP, (const uint8_t *)&c->children->spi_in,
-		       4, IKE_N_REKEY_SA, NULL, 0);
-	assert_int_equal(ike_msg_request(c, &g, on_child_answer, 0), 0);
+	proposal_gen_ike(&g, &nodes[1].cfg->ipsec.profiles[0],
+			 (const uint8_t *)&c->spi_i);
+	ike_gen_nonce(&g, nonce, sizeof(nonce));
+	assert_int_equal(ike_msg_request(c, &g, on_answer, 0), 0);
 	run();
-	assert_int_equal(refused_with, IKE_N_NO_ADDITIONAL_SAS);
+	assert_int_equal(answered_with, IKE_N_NO_ADDITIONAL_SAS);
 	assert_int_equal(nodes[0].dp.n_sa, 2);
 	assert_int_equal(only_sa(gw())->state, IKE_SA_ESTABLISHED);
 }
@@ -709,7 +791,10 @@ int main(void)
 		T(test_nat),
 		T(test_cookie),
 		T(test_initial_contact),
-		T(test_create_child_refused),
+		T(test_child_rekey_by_client),
+		T(test_child_rekey_by_gateway),
+		T(test_rekey_on_lifetime),
+		T(test_ike_rekey_refused),
 #undef T
 	};
 
