@@ -527,7 +527,7 @@ void sa_table_static_policy(const struct cfg_dataplane *dc, unsigned int i,
 	memset(p, 0, sizeof(*p));
 	p->id = SA_TABLE_STATIC_ID + i + 1;
 	p->sa_id = s->sa >= 0 ? SA_TABLE_STATIC_ID + (uint64_t)s->sa + 1 : 0;
-	p->priority = i; /* the file's order */
+	p->priority = SA_TABLE_STATIC_PRIORITY + i; /* the file's order */
 	p->dir = CHAN_DIR_OUT;
 	p->action = action[s->action];
 	p->proto = s->protocol;

@@ -22,8 +22,10 @@
  *   restart sequence numbers under an old key (GCM nonce reuse).
  * - twin_id pairs an inbound with an outbound SA; a twin must be of the
  *   other direction.  Deleting one leaves the other installed.
- * - Static SAs and policies get ids from SA_TABLE_STATIC_ID up; FLUSH_ALL
- *   from espgw-control leaves them alone (they are the configuration's).
+ * - Static SAs and policies get ids from SA_TABLE_STATIC_ID up (plus their
+ *   place in the file, from 1) and static policies the priorities from
+ *   SA_TABLE_STATIC_PRIORITY up; FLUSH_ALL from espgw-control leaves them
+ *   alone (they are the configuration's).
  * - Events are raised once each per SA: lifetime soft and hard, sequence
  *   numbers exhausted, and idle (no packets for the idle timeout, again
  *   after traffic resumed and stopped), for DPD.
@@ -43,6 +45,8 @@
 #include "spd.h"
 
 #define SA_TABLE_STATIC_ID (1ull << 63)
+/* Static policies come after those of espgw-control, in the file's order. */
+#define SA_TABLE_STATIC_PRIORITY (1u << 31)
 
 /* Result of a command: 0 done, SA_TABLE_NOT_FOUND, or an enum chan_err. */
 #define SA_TABLE_NOT_FOUND (-1)
