@@ -319,6 +319,15 @@ espgw_ctl() {
 
 _espgw_channel_up() { espgw_ctl show channel | grep -q ': up$'; }
 
+_espgw_died() { # PID NAME
+	if kill -0 "$1" 2>/dev/null; then
+		echo "$2 is running but not ready in time" >&2
+	else
+		wait "$1"
+		echo "$2 exited with status $? before it was ready" >&2
+	fi
+}
+
 # espgw_start CONF: the data plane (its taps addressed), then espgw-control;
 # returns once espgw-control says the channel is up.  Logs in NETNS_WORK:
 # dataplane.log (its counters at exit too), control.log.
@@ -332,8 +341,8 @@ espgw_start() {
 	netns_track "$ESPGW_DP_PID"
 	# Up to 60 s: the EAL is slow to start on a loaded machine.
 	netns_wait_alive "$ESPGW_DP_PID" 600 grep -q 'forwarding;' \
-		"$NETNS_WORK/dataplane.log" ||
-		{ echo "espgw-dataplane did not start" >&2; return 1; }
+		"$NETNS_WORK/dataplane.log" || { _espgw_died "$ESPGW_DP_PID" \
+			espgw-dataplane; return 1; }
 	netns_gw_taps_up ||
 		{ echo "espgw-dataplane's taps did not appear" >&2; return 1; }
 	ip netns exec "$NS_GW" "$ESPGW_CONTROL" --config "$conf" \
@@ -341,8 +350,7 @@ espgw_start() {
 	ESPGW_CONTROL_PID=$!
 	netns_track "$ESPGW_CONTROL_PID"
 	netns_wait_alive "$ESPGW_CONTROL_PID" 200 _espgw_channel_up ||
-		{ echo "espgw-control did not reach the data plane" >&2
-		  return 1; }
+		{ _espgw_died "$ESPGW_CONTROL_PID" espgw-control; return 1; }
 }
 
 # Stop both; fails if either exits with an error.

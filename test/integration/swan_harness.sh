@@ -129,8 +129,8 @@ rekey_and_check() {
 	local ppid=$!
 	netns_track "$ppid"
 	sleep 1
-	swan_rekey_child "$RW" office 10 || fail "CHILD_SA rekey: no new SPI"
-	swan_rekey_ike "$RW" rw 10 || fail "IKE SA rekey: no new IKE SA"
+	swan_rekey_child "$RW" office 10 || fail "CHILD_SA rekey: $SWAN_WHY"
+	swan_rekey_ike "$RW" rw 10 || fail "IKE SA rekey: $SWAN_WHY"
 	swan_wait_child "$RW" office 5 || fail "CHILD_SA lost in IKE rekey"
 	wait "$ppid" && grep -q ' 0% packet loss' "$NETNS_WORK/ping-rekey.out" ||
 		fail "pings lost: $(tail -n 2 "$NETNS_WORK/ping-rekey.out")"

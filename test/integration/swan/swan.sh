@@ -198,36 +198,66 @@ swan_vip() {
 				print $i; exit } }'
 }
 
+# The IKE SA that holds CHILD's installed CHILD_SA: "#N" and its SPIs.
+swan_ike_sa_of_child() {
+	swan_list_sas "$1" 2>/dev/null | awk -v c="$2" '
+		$2 ~ /^#/ && /ESTABLISHED/ { ike = $2 $5 $6 }
+		$1 == c ":" && /INSTALLED/ { print ike; exit }'
+}
+
 # The IKE SA's unique id (#N) and SPIs for IKE, or nothing.
 swan_ike_sa() {
 	swan_list_sas "$1" 2>/dev/null | awk -v n="$2" '
-		$1 == n ":" && $2 ~ /^#/ && /ESTABLISHED/ { print $2 $6 $7; exit }'
+		$1 == n ":" && $2 ~ /^#/ && /ESTABLISHED/ { print $2 $5 $6; exit }'
 }
 
 # `swanctl --rekey` returns before the rekey is done: poll for the new SPI.
+# A rekey keeps the IKE SA; a peer that refuses it (strongSwan then
+# deletes the IKE SA and may start over) fails here, with SWAN_WHY set.
 swan_rekey_child() {
-	local dir=$1 child=$2 s=${3:-20} old new i
+	local dir=$1 child=$2 s=${3:-20} old new ike i
+	SWAN_WHY=
 	old=$(swan_child_spi "$dir" "$child")
-	[[ -n $old ]] || return 1
-	swan_ctl "$dir" --rekey --child "$child" >/dev/null || return 1
+	ike=$(swan_ike_sa_of_child "$dir" "$child")
+	[[ -n $old && -n $ike ]] || { SWAN_WHY="no CHILD_SA"; return 1; }
+	swan_ctl "$dir" --rekey --child "$child" >/dev/null ||
+		{ SWAN_WHY="swanctl --rekey failed"; return 1; }
 	for ((i = 0; i < s * 10; i++)); do
 		new=$(swan_child_spi "$dir" "$child")
-		[[ -n $new && $new != "$old" ]] && return 0
+		if [[ -n $new && $new != "$old" ]]; then
+			[[ $(swan_ike_sa_of_child "$dir" "$child") == "$ike" ]] &&
+				return 0
+			SWAN_WHY="the IKE SA was replaced, not kept"
+			return 1
+		fi
 		sleep 0.1
 	done
+	SWAN_WHY="no new SPI within $s s"
 	return 1
 }
 
+# An IKE rekey moves the CHILD_SAs to the new IKE SA unchanged; a new
+# connection would bring new CHILD_SAs.
 swan_rekey_ike() {
-	local dir=$1 ike=$2 s=${3:-20} old new i
+	local dir=$1 ike=$2 s=${3:-20} old new spis i
+	SWAN_WHY=
 	old=$(swan_ike_sa "$dir" "$ike")
-	[[ -n $old ]] || return 1
-	swan_ctl "$dir" --rekey --ike "$ike" >/dev/null || return 1
+	spis=$(swan_list_sas "$dir" | awk '$1 == "in" { print $2 }')
+	[[ -n $old ]] || { SWAN_WHY="no IKE SA"; return 1; }
+	swan_ctl "$dir" --rekey --ike "$ike" >/dev/null ||
+		{ SWAN_WHY="swanctl --rekey failed"; return 1; }
 	for ((i = 0; i < s * 10; i++)); do
 		new=$(swan_ike_sa "$dir" "$ike")
-		[[ -n $new && $new != "$old" ]] && return 0
+		if [[ -n $new && $new != "$old" ]]; then
+			[[ $(swan_list_sas "$dir" |
+				awk '$1 == "in" { print $2 }') == "$spis" ]] &&
+				return 0
+			SWAN_WHY="the CHILD_SAs changed: a new connection?"
+			return 1
+		fi
 		sleep 0.1
 	done
+	SWAN_WHY="no new IKE SA within $s s"
 	return 1
 }
 
