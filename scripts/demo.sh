@@ -16,7 +16,7 @@
 #   DEMO_NAT=1        put the road warrior behind an nftables NAT router
 #   KEEP_WORK=1       keep the logs (their directory is printed)
 set -u
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/.." || exit 1
 root=$PWD
 build=${ESPGW_BUILD:-build}
 it=$root/test/integration
@@ -92,6 +92,10 @@ swan_render "$it/e2e_roadwarrior.conf.template" "$NETNS_WORK/espgw.conf" \
 	$(espgw_conf_values) GW_ID=gw.espgw.test RW_ID=rw1.espgw.test \
 	PSK="$psk" || failed "configuration"
 espgw_start "$NETNS_WORK/espgw.conf" || failed "espgw did not start"
+# The office host greets its gateway: espgw-dataplane learns its MAC (it
+# drops, rather than queues, packets for a neighbour not yet resolved).
+ip netns exec "$NS_OFFICE" ping -n -c 2 -i 0.2 -w 10 "$GW_PRIV" >/dev/null ||
+	failed "the office host cannot reach espgw ($GW_PRIV)"
 show "$ESPGW_CTL" --socket "$NETNS_WORK/espgwctl.sock" show channel
 
 say "strongSwan road warrior connects (IKEv2, PSK)"

@@ -21,6 +21,7 @@
 # Exit 77 (skip) when not root or strongSwan is missing; any failing step,
 # including an IKE engine that does not answer yet, is a FAIL, named.
 set -u
+# shellcheck source-path=SCRIPTDIR
 here=$(cd "$(dirname "$0")" && pwd)
 build=${1:-${ESPGW_BUILD:-$here/../../build}}
 only=${2:-}
@@ -75,6 +76,7 @@ ping_office() { # VIP COUNT
 # espgwctl's view: every word given must appear in COMMAND's output.
 espgw_shows() { # "show peers" WORD...
 	local out
+	# shellcheck disable=SC2086 # "show peers": two words
 	out=$(espgw_ctl $1 2>&1) || return 1
 	shift
 	local w
@@ -85,6 +87,7 @@ espgw_shows() { # "show peers" WORD...
 
 espgw_forgot() { # "show peers" WORD...: none of the words appears
 	local out
+	# shellcheck disable=SC2086 # "show peers": two words
 	out=$(espgw_ctl $1 2>&1) || return 1
 	shift
 	local w
@@ -97,6 +100,7 @@ espgw_forgot() { # "show peers" WORD...: none of the words appears
 bring_up() {
 	local name=$1 rw=$NETNS_WORK/rw
 	step="$name: namespaces"
+	# shellcheck disable=SC2086 # no second argument for direct
 	netns_setup dpdk ${name/direct/} || fail "cannot build them"
 	step="$name: espgw configuration"
 	# shellcheck disable=SC2046
@@ -200,6 +204,7 @@ rekeys() {
 	swan_rekey_child "$rw" office 10 || fail "CHILD_SA rekey: $SWAN_WHY"
 	swan_rekey_ike "$rw" rw 10 || fail "IKE SA rekey: $SWAN_WHY"
 	swan_wait_child "$rw" office 5 || fail "CHILD_SA lost in IKE rekey"
+	# shellcheck disable=SC2015 # either failing is a failure
 	wait "$ppid" && grep -q ' 0% packet loss' "$NETNS_WORK/ping-rekey.out" ||
 		fail "pings lost: $(tail -n 2 "$NETNS_WORK/ping-rekey.out")"
 	ok "$name: CHILD and IKE rekeys by the client, 80 pings, none lost"

@@ -18,6 +18,7 @@
 #   5. terminate: no SA left on either side.
 # Exit 77 (skip) when not root or strongSwan is not installed.
 set -u
+# shellcheck source-path=SCRIPTDIR
 here=$(cd "$(dirname "$0")" && pwd)
 # shellcheck source=netns.sh
 . "$here/netns.sh"
@@ -91,7 +92,7 @@ ping_office() {
 }
 
 connect_and_check() {
-	local vip spi_in
+	local vip before
 	swan_initiate "$RW" office 20 ||
 		fail "initiate: $(cat "$RW/initiate.out")"
 	swan_wait_child "$RW" office 10 || fail "no INSTALLED CHILD_SA"
@@ -111,7 +112,7 @@ connect_and_check() {
 		fail "the gateway's CHILD_SA counted no pings"
 	# Bound to eth0, ping bypasses the tunnel's routes (table 220): it
 	# goes in clear, and the wire filter must drop it.
-	local before=$(netns_wire_drops "$NS_RW")
+	before=$(netns_wire_drops "$NS_RW")
 	if nsx "$NS_RW" ping -n -I eth0 -c 1 -W 1 "$OFFICE_HOST" \
 		>/dev/null 2>&1; then
 		fail "a plaintext ping reached the office"
@@ -132,6 +133,7 @@ rekey_and_check() {
 	swan_rekey_child "$RW" office 10 || fail "CHILD_SA rekey: $SWAN_WHY"
 	swan_rekey_ike "$RW" rw 10 || fail "IKE SA rekey: $SWAN_WHY"
 	swan_wait_child "$RW" office 5 || fail "CHILD_SA lost in IKE rekey"
+	# shellcheck disable=SC2015 # either failing is a failure
 	wait "$ppid" && grep -q ' 0% packet loss' "$NETNS_WORK/ping-rekey.out" ||
 		fail "pings lost: $(tail -n 2 "$NETNS_WORK/ping-rekey.out")"
 	ok "$1: CHILD and IKE rekeys under 80 pings, none lost"
@@ -148,6 +150,7 @@ run_topology() { # direct|nat
 	# Behind the NAT router, the gateway sees its outside address,
 	# which is the road warrior's own address in the direct topology.
 	local name=$1 from=$RW_PUB
+	# shellcheck disable=SC2086 # no second argument for direct
 	netns_setup kernel ${name/direct/} || fail "$name: namespaces"
 	mkdir -p "$RW" "$GW"
 	swan_render "$here/swan/roadwarrior.conf.template" "$RW/swanctl.conf" \

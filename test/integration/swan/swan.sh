@@ -25,13 +25,12 @@
 #   swan_ike_diagnosis DIR PEER  why IKE failed, one line from the log
 
 SWAN_CHARON=${SWAN_CHARON:-/usr/lib/ipsec/charon}
-SWAN_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 # Plugins, explicitly (no /etc/strongswan.d): kernel-libipsec before
 # kernel-netlink, since the first to register the IPsec interface wins;
 # kdf, or key derivation fails right after IKE_SA_INIT.
-SWAN_PLUGINS="random nonce aes sha1 sha2 hmac kdf gmp curve25519 pem pkcs1
-	x509 pubkey revocation constraints socket-default kernel-libipsec
-	kernel-netlink resolve attr vici counters"
+SWAN_PLUGINS="random nonce aes sha1 sha2 hmac kdf gmp curve25519 pem pkcs1 \
+x509 pubkey revocation constraints socket-default kernel-libipsec \
+kernel-netlink resolve attr vici counters"
 
 swan_have() {
 	[[ -x $SWAN_CHARON ]] && command -v swanctl >/dev/null &&
@@ -43,7 +42,7 @@ _swan_conf() {
 	cat >"$dir/strongswan.conf" <<CONF
 # written by test/integration/swan/swan.sh for one test instance
 charon {
-	load = $(echo $SWAN_PLUGINS)
+	load = $SWAN_PLUGINS
 	# a short retransmission schedule: an unanswered request gives up
 	# after about 12 s instead of minutes
 	retransmit_tries = 3
@@ -101,6 +100,7 @@ swan_start() {
 	local dir=$1 ns=$2 pid
 	mkdir -p "$dir/run" && : >"$dir/resolv.conf" || return 1
 	_swan_conf "$dir" || return 1
+	# shellcheck disable=SC2016 # sh expands them, not us
 	ip netns exec "$ns" unshare --mount --propagation private \
 		/bin/sh -c 'mount --bind "$1" /run && exec env \
 			STRONGSWAN_CONF="$2" "$3"' sh \
@@ -214,6 +214,7 @@ swan_ike_sa() {
 # `swanctl --rekey` returns before the rekey is done: poll for the new SPI.
 # A rekey keeps the IKE SA; a peer that refuses it (strongSwan then
 # deletes the IKE SA and may start over) fails here, with SWAN_WHY set.
+# shellcheck disable=SC2034 # SWAN_WHY is for the caller
 swan_rekey_child() {
 	local dir=$1 child=$2 s=${3:-20} old new ike i
 	SWAN_WHY=
@@ -238,6 +239,7 @@ swan_rekey_child() {
 
 # An IKE rekey moves the CHILD_SAs to the new IKE SA unchanged; a new
 # connection would bring new CHILD_SAs.
+# shellcheck disable=SC2034
 swan_rekey_ike() {
 	local dir=$1 ike=$2 s=${3:-20} old new spis i
 	SWAN_WHY=
