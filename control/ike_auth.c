@@ -196,6 +196,7 @@ static void go_live(struct ike_sa *sa)
 	ike_sa_established(sa);
 	log_established(sa);
 	ike_info_dpd_schedule(sa);
+	ike_rekey_ike_schedule(sa);
 }
 
 /* ---- responder ---- */

@@ -43,6 +43,14 @@ void ike_rekey_request(struct ike_sa *sa, struct ike_msg *m);
  * -1 when a request is under way or building fails. */
 int ike_rekey_child(struct child_sa *old);
 void ike_rekey_abort(struct ike_sa *sa);
+
+/* IKE SA rekey (section 2.18, ike_rekey_ike.c): answer the peer's, or
+ * start ours; the CHILD SAs move to the new IKE SA, the old one is
+ * deleted by the rekey's initiator. */
+void ike_rekey_ike_request(struct ike_sa *sa, struct ike_msg *m);
+int ike_rekey_ike(struct ike_sa *sa);
+/* Arm the rekey at the profile's lifetime, less jitter. */
+void ike_rekey_ike_schedule(struct ike_sa *sa);
 /* Arm the CHILD SA's rekey at its proposal's lifetime, less jitter. */
 void ike_rekey_schedule(struct child_sa *c);
 

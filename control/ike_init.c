@@ -115,7 +115,8 @@ static int key_exchange(struct ike_sa *sa, struct ike_gen *g,
 		return 0;
 	if (ike_dh_derive(s->dh, ke->data.ptr, ke->data.len, gir,
 			  sizeof(gir)) == IKE_DH_OK)
-		rc = ike_sa_derive(sa, gir, ike_dh_secret_len(sa->prop.dh));
+		rc = ike_sa_derive(sa, gir, ike_dh_secret_len(sa->prop.dh),
+				   NULL);
 	ike_keys_wipe(gir, sizeof(gir));
 	return rc;
 }

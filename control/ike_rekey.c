@@ -9,9 +9,9 @@
  * the new pair goes in whole on the answer (a newer policy wins), then we
  * delete the old one.
  *
- * XXX Not written: rekeying the IKE SA (refused with NO_ADDITIONAL_SAS),
- * new CHILD SAs that rekey nothing, and the collision rules of 2.8.1 (two
- * simultaneous rekeys leave one redundant pair until its lifetime).
+ * XXX Not written: new CHILD SAs that rekey nothing (NO_ADDITIONAL_SAS)
+ * and the collision rules of 2.8.1 (two simultaneous rekeys leave one
+ * redundant pair until its lifetime).
  */
 #include <arpa/inet.h>
 #include <stdlib.h>
@@ -185,6 +185,8 @@ void ike_rekey_request(struct ike_sa *sa, struct ike_msg *m)
 		sa->eng->stats.unexpected++;
 		return;
 	}
+	if (m->sa.n_proposals && m->sa.prop[0].protocol == IKE_PROTO_IKE)
+		return ike_rekey_ike_request(sa, m);
 	old = rekeyed(sa, m);
 	if (!old || old->successor)
 		return refuse(sa, ike_pld_notify(m, IKE_N_REKEY_SA) ?

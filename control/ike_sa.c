@@ -285,6 +285,8 @@ void ike_sa_destroy(struct ike_sa *sa)
 	struct ike_engine *e = sa->eng;
 
 	ike_rekey_abort(sa);
+	if (sa->rekey_ike)
+		ike_sa_destroy(sa->rekey_ike);
 	while (sa->children)
 		child_sa_destroy(sa->children);
 	if (sa->setup && sa->setup->child)
@@ -295,6 +297,7 @@ void ike_sa_destroy(struct ike_sa *sa)
 		e->half_open--;
 	ike_msg_abort(sa);
 	ike_timer_cancel(e, &sa->life_timer);
+	ike_timer_cancel(e, &sa->ike_rekey_timer);
 	htable_del(&e->sa_by_spi, &sa->by_spi);
 	if (sa->in_init)
 		htable_del(&e->sa_by_init, &sa->by_init);
@@ -354,7 +357,21 @@ const char *ike_sa_name(const struct ike_sa *sa, char *buf, size_t len)
 	return buf;
 }
 
-int ike_sa_derive(struct ike_sa *sa, const uint8_t *gir, size_t gir_len)
+/* Section 2.14, or 2.18 with the old IKE SA's SK_d and PRF. */
+static int skeyseed_of(const struct ike_sa *sa, const struct ike_sa *old,
+		       struct ike_slice ni, struct ike_slice nr,
+		       struct ike_slice gir, uint8_t *out)
+{
+	if (!old)
+		return ike_skeyseed(sa->prop.prf, ni, nr, gir, out);
+	return ike_skeyseed_rekey(old->prop.prf,
+				  (struct ike_slice){ old->keys.sk_d,
+						      old->keys.d_len },
+				  gir, ni, nr, out);
+}
+
+int ike_sa_derive(struct ike_sa *sa, const uint8_t *gir, size_t gir_len,
+		  const struct ike_sa *old)
 {
 	struct ike_setup *s = sa->setup;
 	struct ike_slice ni = { s->ni, s->ni_len }, nr = { s->nr, s->nr_len };
@@ -362,8 +379,8 @@ int ike_sa_derive(struct ike_sa *sa, const uint8_t *gir, size_t gir_len)
 	const struct ike_sa_keys *k = &sa->keys;
 	int rc = -1;
 
-	if (ike_skeyseed(sa->prop.prf, ni, nr, (struct ike_slice){ gir, gir_len },
-			 skeyseed) == 0 &&
+	if (skeyseed_of(sa, old, ni, nr, (struct ike_slice){ gir, gir_len },
+			skeyseed) == 0 &&
 	    ike_keys_sa(&sa->keys, sa->prop.prf, sa->prop.encr, sa->prop.integ,
 			skeyseed, ni, nr, sa->spi_i, sa->spi_r) == 0) {
 		/* What the initiator sends is protected with SK_ei/SK_ai. */

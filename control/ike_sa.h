@@ -138,6 +138,8 @@ struct ike_sa {
 	uint32_t resp_id;
 	void *life_timer; /* half-open expiry, then DPD */
 	struct ike_rekey *rekey;
+	struct ike_sa *rekey_ike; /* our IKE SA rekey: its successor */
+	void *ike_rekey_timer;	  /* the profile's lifetime */
 };
 
 struct ike_engine {
@@ -195,8 +197,10 @@ void ike_sa_walk(struct ike_engine *e, void (*fn)(struct ike_sa *, void *),
 /* "198.51.100.7[4500] 'fqdn:alice'" for logs. */
 const char *ike_sa_name(const struct ike_sa *sa, char *buf, size_t len);
 
-/* Derive SKEYSEED and the seven keys; set up sk_in/sk_out.  0 or -1. */
-int ike_sa_derive(struct ike_sa *sa, const uint8_t *gir, size_t gir_len);
+/* Derive SKEYSEED (from old's SK_d when rekeying it) and the seven keys
+ * from the setup's nonces; set up sk_in/sk_out.  0 or -1. */
+int ike_sa_derive(struct ike_sa *sa, const uint8_t *gir, size_t gir_len,
+		  const struct ike_sa *old);
 
 /* CHILD SAs. */
 struct child_sa *child_sa_new(struct ike_sa *sa);

@@ -747,33 +747,57 @@ static void test_rekey_on_lifetime(void **state)
 	expect_pair(&nodes[0].dp, &nodes[1].dp);
 }
 
-static uint16_t answered_with;
-
-static void on_answer(struct ike_sa *sa, struct ike_msg *m)
+/* The IKE SA is rekeyed by either side: new SPIs, the CHILD SAs and the
+ * virtual address carry over untouched, the old IKE SA is gone on both
+ * ends, and the new one works (DPD answered). */
+static void ike_rekey_by(struct ike_engine *by)
 {
-	(void)sa;
-	answered_with = m->n_notifies ? m->notify[0].type : 0;
+	uint64_t old_spi = only_sa(gw())->spi_r;
+	unsigned int adds = nodes[0].dp.sa_adds;
+
+	assert_int_equal(ike_rekey_ike(only_sa(by)), 0);
+	run();
+	assert_int_equal(ike_engine_n_ike_sas(gw()), 1);
+	assert_int_equal(ike_engine_n_ike_sas(cl()), 1);
+	assert_int_not_equal(only_sa(gw())->spi_r, old_spi);
+	assert_int_equal(only_sa(gw())->spi_i, only_sa(cl())->spi_i);
+	assert_int_equal(only_sa(gw())->spi_r, only_sa(cl())->spi_r);
+	assert_int_equal(only_sa(gw())->vip.v4[3], 100);
+	assert_non_null(only_sa(gw())->children);
+	assert_int_equal(nodes[0].dp.n_sa, 2);
+	assert_int_equal(nodes[0].dp.sa_adds, adds); /* nothing reinstalled */
+	advance(120000);
+	assert_int_equal(ike_engine_stats(gw())->dead, 0);
+	assert_int_equal(ike_engine_n_ike_sas(gw()), 1);
 }
 
-/* An IKE SA rekey (XXX not written) is refused; the SAs stay. */
-static void test_ike_rekey_refused(void **state)
+static void test_ike_rekey(void **state)
 {
-	struct ike_sa *c;
-	struct ike_gen g;
-	uint8_t nonce[32] = { 1 };
+	(void)state;
+	connect_client();
+	ike_rekey_by(cl());
+	ike_rekey_by(gw());
+	/* The CHILD SA under the new IKE SA still rekeys. */
+	rekey_and_check(cl(), false);
+}
+
+/* A day (the profile's lifetime) with DPD, CHILD and IKE rekeys on their
+ * timers: one IKE SA and one pair all along, and they still match. */
+static void test_a_day(void **state)
+{
+	uint64_t first;
 
 	(void)state;
 	connect_client();
-	c = only_sa(cl());
-	ike_msg_begin(c, &g, IKE_EX_CREATE_CHILD_SA, false);
-	proposal_gen_ike(&g, &nodes[1].cfg->ipsec.profiles[0],
-			 (const uint8_t *)&c->spi_i);
-	ike_gen_nonce(&g, nonce, sizeof(nonce));
-	assert_int_equal(ike_msg_request(c, &g, on_answer, 0), 0);
-	run();
-	assert_int_equal(answered_with, IKE_N_NO_ADDITIONAL_SAS);
+	first = only_sa(gw())->spi_r;
+	advance(24ull * 3600 * 1000);
+	assert_int_equal(ike_engine_n_ike_sas(gw()), 1);
+	assert_int_equal(ike_engine_n_ike_sas(cl()), 1);
+	assert_int_not_equal(only_sa(gw())->spi_r, first);
 	assert_int_equal(nodes[0].dp.n_sa, 2);
-	assert_int_equal(only_sa(gw())->state, IKE_SA_ESTABLISHED);
+	assert_int_equal(nodes[1].dp.n_sa, 2);
+	expect_pair(&nodes[0].dp, &nodes[1].dp);
+	assert_int_equal(ike_engine_stats(gw())->dead, 0);
 }
 
 int main(void)
@@ -794,7 +818,8 @@ int main(void)
 		T(test_child_rekey_by_client),
 		T(test_child_rekey_by_gateway),
 		T(test_rekey_on_lifetime),
-		T(test_ike_rekey_refused),
+		T(test_ike_rekey),
+		T(test_a_day),
 #undef T
 	};
 
