@@ -800,6 +800,62 @@ static void test_a_day(void **state)
 	assert_int_equal(ike_engine_stats(gw())->dead, 0);
 }
 
+static int setup_s2s(void **state)
+{
+	(void)state;
+	memset(timers, 0, sizeof(timers));
+	n_queued = 0;
+	nat_offset = 0;
+	drop = NULL;
+	node_new(0, "s2s-b.conf", "192.0.2.1");
+	node_new(1, "s2s-a.conf", "198.51.100.7");
+	return 0;
+}
+
+/* Two espgw engines build a site-to-site tunnel from their fixed
+ * policies: FQDN identities both ways, AES-GCM, no virtual address. */
+static void test_site_to_site(void **state)
+{
+	struct chan_sa *in;
+	struct ike_sa *b;
+
+	(void)state;
+	ike_engine_start(cl()); /* gateway A initiates: passive = false */
+	ike_engine_start(gw()); /* B is passive */
+	run();
+	b = only_sa(gw());
+	assert_int_equal(b->state, IKE_SA_ESTABLISHED);
+	assert_string_equal(b->id_text, "fqdn:gw-a.example.net");
+	assert_string_equal(only_sa(cl())->id_text, "fqdn:gw-b.example.net");
+	assert_int_equal(b->prop.encr->id, ALGO_AES_256_GCM);
+	assert_null(b->prop.integ);
+	assert_int_equal(b->prop.dh->id, ALGO_CURVE25519);
+	assert_int_equal(b->vip.family, 0);
+	expect_pair(&nodes[0].dp, &nodes[1].dp);
+	expect_pair(&nodes[1].dp, &nodes[0].dp);
+	in = dp_sa_by_spi(&nodes[0].dp, b->children->spi_in, CHAN_DIR_IN);
+	assert_int_equal(in->enc_algo, ALGO_AES_256_GCM);
+	assert_int_equal(in->integ_algo, 0);
+	assert_int_equal(in->enc_key_len, 36); /* key and salt */
+	expect_prefix(&in->ts_local, "10.2.0.0/24");
+	expect_prefix(&in->ts_remote, "10.1.0.0/24");
+	/* B rekeys its CHILD SA with PFS (curve25519). */
+	rekey_and_check(gw(), true);
+}
+
+/* A peer whose ID is not the configured remote_id is refused. */
+static void test_site_to_site_wrong_id(void **state)
+{
+	(void)state;
+	snprintf(nodes[1].cfg->ipsec.identities[0].my_id.value, CFG_ID_MAX,
+		 "%s", "mallory.example.net");
+	ike_engine_start(cl());
+	run();
+	assert_int_equal(ike_engine_stats(gw())->auth_failed, 1);
+	assert_int_equal(ike_engine_n_ike_sas(gw()), 0);
+	assert_int_equal(nodes[0].dp.sa_adds, 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -820,6 +876,10 @@ int main(void)
 		T(test_rekey_on_lifetime),
 		T(test_ike_rekey),
 		T(test_a_day),
+		cmocka_unit_test_setup_teardown(test_site_to_site, setup_s2s,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_site_to_site_wrong_id,
+						setup_s2s, teardown),
 #undef T
 	};
 
