@@ -312,6 +312,10 @@ void ike_auth_request(struct ike_sa *sa, struct ike_msg *m)
 	ike_msg_begin(sa, &g, IKE_EX_IKE_AUTH, true);
 	our_id(sa, id, &b);
 	gen_auth(sa, id, &b, &g);
+	/* RFC 4555 section 3.3: MOBIKE when the initiator offers it. */
+	sa->mobike = ike_pld_notify(m, IKE_N_MOBIKE_SUPPORTED) != NULL;
+	if (sa->mobike)
+		ike_gen_notify(&g, 0, NULL, 0, IKE_N_MOBIKE_SUPPORTED, NULL, 0);
 	if (cp == CP_FAILED) {
 		ike_gen_notify(&g, 0, NULL, 0, IKE_N_INTERNAL_ADDRESS_FAILURE,
 			       NULL, 0);
@@ -370,6 +374,7 @@ void ike_auth_start(struct ike_sa *sa)
 		ike_cp_request(&g);
 	if (ike_sa_peer(sa)->send_initial_contact)
 		ike_gen_notify(&g, 0, NULL, 0, IKE_N_INITIAL_CONTACT, NULL, 0);
+	ike_gen_notify(&g, 0, NULL, 0, IKE_N_MOBIKE_SUPPORTED, NULL, 0);
 	child_offer(sa, &g);
 	sa->state = IKE_SA_AUTH_SENT;
 	if (ike_msg_request(sa, &g, on_auth_response, 0) != 0)
@@ -446,6 +451,7 @@ static void on_auth_response(struct ike_sa *sa, struct ike_msg *m)
 		return;
 	}
 	ike_sa_set_id(sa, text);
+	sa->mobike = ike_pld_notify(m, IKE_N_MOBIKE_SUPPORTED) != NULL;
 	ike_cp_read_reply(sa, m);
 	child_complete(sa, m);
 	go_live(sa);

@@ -73,6 +73,9 @@ static void follow(struct ike_sa *sa, const struct ike_ep *local,
 
 	if (ep_equal(&sa->remote, remote) && ep_equal(&sa->local, local))
 		return;
+	if (sa->mobike &&
+	    ike_pld_notify(&sa->eng->msg, IKE_N_UPDATE_SA_ADDRESSES))
+		return; /* ike_info.c moves it, with NAT detection */
 	if (!ike_sa_natt(sa) && local->port != IKE_NATT_PORT)
 		return;
 	if (sa->state == IKE_SA_ESTABLISHED && !ep_equal(&sa->remote, remote))
@@ -157,6 +160,8 @@ void ike_engine_input(struct ike_engine *e, const struct ike_ep *local,
 	}
 	e->rx_buf = buf;
 	e->rx_len = len;
+	e->rx_local = *local;
+	e->rx_remote = *remote;
 	from_i = m->hdr.flags & IKE_FLAG_INITIATOR;
 	if (m->hdr.exchange == IKE_EX_IKE_SA_INIT &&
 	    !(m->hdr.flags & IKE_FLAG_RESPONSE))

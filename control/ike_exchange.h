@@ -17,6 +17,11 @@ void ike_init_request(struct ike_engine *e, const struct ike_ep *local,
 int ike_init_initiate(struct ike_engine *e, int peer,
 		      const struct ike_initiate_opts *opts);
 
+/* NAT detection (section 2.23): set sa->nat_local/nat_remote from m's
+ * NAT_DETECTION_* notifies; add ours for sa's addresses to g. */
+void ike_natd_check(struct ike_sa *sa, const struct ike_msg *m);
+void ike_natd_gen(struct ike_sa *sa, struct ike_gen *g);
+
 /* IKE_AUTH */
 void ike_auth_request(struct ike_sa *sa, struct ike_msg *m);
 void ike_auth_start(struct ike_sa *sa);

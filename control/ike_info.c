@@ -36,6 +36,30 @@ static void delete_children(struct ike_sa *sa, const struct ike_delete_pld *d,
 	}
 }
 
+/*
+ * RFC 4555 section 3.5: the peer moved (Wi-Fi to 4G); its SAs follow it
+ * to the addresses of this request without a new negotiation, NAT
+ * detection runs again and the answer carries our NAT-D notifies.
+ * XXX Return routability checks (section 3.7) and our own address
+ * changes are not done; ADDITIONAL_*_ADDRESS lists are ignored.
+ */
+static void update_addresses(struct ike_sa *sa, const struct ike_msg *m,
+			     struct ike_gen *g)
+{
+	struct ike_engine *e = sa->eng;
+	char ep[IKE_EP_STRLEN];
+
+	sa->local = e->rx_local;
+	sa->remote = e->rx_remote;
+	ike_natd_check(sa, m);
+	ike_natd_gen(sa, g);
+	for (struct child_sa *c = sa->children; c; c = c->next)
+		child_update(c);
+	ike_sa_log(LOG_LVL_INFO, sa, "MOBIKE: moved to %s%s",
+		   ike_ep_format(&sa->remote, ep),
+		   ike_sa_natt(sa) ? " (NAT-T)" : "");
+}
+
 void ike_info_request(struct ike_sa *sa, struct ike_msg *m)
 {
 	struct del_reply r = { .n = 0 };
@@ -53,9 +77,9 @@ void ike_info_request(struct ike_sa *sa, struct ike_msg *m)
 		else if (d->protocol == IKE_PROTO_ESP && d->spi_size == 4)
 			delete_children(sa, d, &r);
 	}
-	/* XXX MOBIKE UPDATE_SA_ADDRESSES is not acted on; the NAT float in
-	 * the engine follows a changed port of an authenticated request. */
 	ike_msg_begin(sa, &g, IKE_EX_INFORMATIONAL, true);
+	if (sa->mobike && ike_pld_notify(m, IKE_N_UPDATE_SA_ADDRESSES))
+		update_addresses(sa, m, &g);
 	if (!r.ike && r.n)
 		ike_gen_delete(&g, IKE_PROTO_ESP, 4, (const uint8_t *)r.spis,
 			       r.n);

@@ -53,7 +53,7 @@ static bool natd_match(const struct ike_msg *m, uint16_t type,
 }
 
 /* Who is behind a NAT, from the hashes of m (sent with m's SPIs). */
-static void natd_check(struct ike_sa *sa, const struct ike_msg *m)
+void ike_natd_check(struct ike_sa *sa, const struct ike_msg *m)
 {
 	uint8_t h_remote[NATD_LEN], h_local[NATD_LEN];
 	bool seen = false, src_ok, dst_ok;
@@ -63,13 +63,15 @@ static void natd_check(struct ike_sa *sa, const struct ike_msg *m)
 	src_ok = natd_match(m, IKE_N_NAT_DETECTION_SOURCE_IP, h_remote, &seen);
 	dst_ok = natd_match(m, IKE_N_NAT_DETECTION_DESTINATION_IP, h_local,
 			    &seen);
-	if (!seen || !ike_sa_profile(sa)->nat_traversal)
+	if (!seen || !ike_sa_profile(sa)->nat_traversal) {
+		sa->nat_remote = sa->nat_local = false;
 		return;
+	}
 	sa->nat_remote = !src_ok;
 	sa->nat_local = !dst_ok;
 }
 
-static void gen_natd(struct ike_sa *sa, struct ike_gen *g)
+void ike_natd_gen(struct ike_sa *sa, struct ike_gen *g)
 {
 	uint8_t h[NATD_LEN];
 
@@ -241,7 +243,7 @@ static int respond(struct ike_sa *sa, const struct ike_msg *m)
 	if (key_exchange(sa, &g, &m->ke) != 0)
 		return -1;
 	ike_gen_nonce(&g, s->nr, s->nr_len);
-	gen_natd(sa, &g);
+	ike_natd_gen(sa, &g);
 	gen_status(&g);
 	if (ike_msg_respond(sa, &g) != 0)
 		return -1;
@@ -292,7 +294,7 @@ void ike_init_request(struct ike_engine *e, const struct ike_ep *local,
 	sa->state = IKE_SA_HALF_OPEN;
 	e->half_open++;
 	ike_sa_index_init(sa);
-	natd_check(sa, m);
+	ike_natd_check(sa, m);
 	if (respond(sa, m) != 0) {
 		e->stats.malformed++; /* a KE value the group refuses */
 		ike_sa_destroy(sa);
@@ -321,7 +323,7 @@ static int send_init(struct ike_sa *sa)
 	if (key_exchange(sa, &g, NULL) != 0)
 		return -1;
 	ike_gen_nonce(&g, s->ni, s->ni_len);
-	gen_natd(sa, &g);
+	ike_natd_gen(sa, &g);
 	gen_status(&g);
 	if (ike_msg_request(sa, &g, on_init_response, 0) != 0)
 		return -1;
@@ -417,7 +419,7 @@ static void on_init_response(struct ike_sa *sa, struct ike_msg *m)
 		ike_sa_destroy(sa);
 		return;
 	}
-	natd_check(sa, m);
+	ike_natd_check(sa, m);
 	if (ike_sa_natt(sa)) /* section 2.23: move to port 4500 */
 		sa->local.port = sa->remote.port = IKE_NATT_PORT;
 	ike_auth_start(sa);

@@ -120,6 +120,7 @@ struct ike_sa {
 	enum ike_sa_state state;
 	struct ike_ep local, remote;
 	bool nat_local, nat_remote; /* who is behind a NAT (2.23) */
+	bool mobike;		    /* both sent MOBIKE_SUPPORTED */
 	int peer, identity;	   /* config indices; identity -1 until auth */
 	struct prop_ike prop;
 	struct ike_sa_keys keys;
@@ -154,6 +155,7 @@ struct ike_engine {
 	struct ike_msg msg;	       /* the message being handled */
 	uint8_t *rx_buf;	       /* its bytes, during the call */
 	size_t rx_len;
+	struct ike_ep rx_local, rx_remote; /* where it came from and to */
 	uint8_t out[IKE_MSG_MAX];      /* the message being built */
 };
 

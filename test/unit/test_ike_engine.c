@@ -671,6 +671,8 @@ static void test_initial_contact(void **state)
 	assert_int_equal(only_sa(gw())->vip.v4[3], 100);
 }
 
+static bool answered_natd;
+
 /* Make-before-break: no moment without an outbound policy. */
 
 static unsigned int out_policies(const struct dp *d)
@@ -800,6 +802,40 @@ static void test_a_day(void **state)
 	assert_int_equal(ike_engine_stats(gw())->dead, 0);
 }
 
+static void on_moved(struct ike_sa *sa, struct ike_msg *m)
+{
+	(void)sa;
+	answered_natd = ike_pld_notify(m, IKE_N_NAT_DETECTION_SOURCE_IP) != NULL;
+}
+
+/* MOBIKE: the phone leaves Wi-Fi for 4G and tells the gateway; the SAs
+ * follow without a new negotiation. */
+static void test_mobike(void **state)
+{
+	struct ike_sa *c;
+	struct ike_gen g;
+
+	(void)state;
+	connect_client();
+	assert_true(only_sa(gw())->mobike);
+	c = only_sa(cl());
+	assert_true(addr_parse("203.0.113.9", &nodes[1].ep.addr));
+	c->local.addr = nodes[1].ep.addr;
+	c->local.port = c->remote.port = IKE_NATT_PORT; /* RFC 4555 3.3 */
+	ike_msg_begin(c, &g, IKE_EX_INFORMATIONAL, false);
+	ike_gen_notify(&g, 0, NULL, 0, IKE_N_UPDATE_SA_ADDRESSES, NULL, 0);
+	ike_natd_gen(c, &g);
+	assert_int_equal(ike_msg_request(c, &g, on_moved, 0), 0);
+	run();
+	assert_true(answered_natd);
+	assert_true(addr_equal(&only_sa(gw())->remote.addr, &nodes[1].ep.addr));
+	assert_false(ike_sa_natt(only_sa(gw())));
+	assert_int_equal(nodes[0].dp.updates, 2);
+	for (unsigned int i = 0; i < nodes[0].dp.n_sa; i++)
+		assert_true(addr_equal(&nodes[0].dp.sa[i].remote,
+				       &nodes[1].ep.addr));
+}
+
 static int setup_s2s(void **state)
 {
 	(void)state;
@@ -876,6 +912,7 @@ int main(void)
 		T(test_rekey_on_lifetime),
 		T(test_ike_rekey),
 		T(test_a_day),
+		T(test_mobike),
 		cmocka_unit_test_setup_teardown(test_site_to_site, setup_s2s,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_site_to_site_wrong_id,
