@@ -113,12 +113,18 @@ static int daemon_start(struct daemon *d)
 
 static void daemon_stop(struct daemon *d)
 {
+	struct dp_link *link = d->link;
+
 	ike_net_destroy(d->net);
 	d->net = NULL;
-	ike_engine_destroy(d->ike); /* its CHILD SAs leave the data plane */
+	/* The data plane keeps forwarding with what it has while we are
+	 * away (DESIGN, decision 2): the engine goes without uninstalling,
+	 * and our next attach flushes and re-installs. */
+	d->link = NULL;
+	ike_engine_destroy(d->ike);
 	d->ike = NULL;
 	ctl_server_destroy(d->ctl);
-	dp_link_destroy(d->link);
+	dp_link_destroy(link);
 	loop_destroy(d->loop);
 }
 

@@ -76,7 +76,8 @@ struct ike_engine;
 
 struct ike_engine *ike_engine_create(const struct espgw_config *cfg,
 				     const struct ike_engine_ops *ops);
-/* Removes every CHILD SA from the data plane, sends no DELETE. */
+/* Removes every CHILD SA from the data plane through dp_send (the daemon
+ * unhooks it first to leave them there); sends no DELETE to peers. */
 void ike_engine_destroy(struct ike_engine *e);
 
 /* A datagram that reached local from remote (marker already stripped). */
