@@ -80,16 +80,16 @@ void ike_engine_show_peers(struct ike_engine *e, FILE *out, bool json)
 static void fmt_ts(const struct chan_ts *t, char *buf, size_t len)
 {
 	char p[ADDR_STRLEN];
+	bool any_port = t->port_lo == 0 && t->port_hi == 65535;
 
-	if (t->port_lo == 0 && t->port_hi == 65535)
-		snprintf(buf, len, "%s%s%u", prefix_format(&t->prefix, p),
-			 t->proto ? " proto " : "", t->proto);
+	prefix_format(&t->prefix, p);
+	if (!t->proto && any_port)
+		snprintf(buf, len, "%s", p);
+	else if (any_port)
+		snprintf(buf, len, "%s proto %u", p, t->proto);
 	else
-		snprintf(buf, len, "%s proto %u ports %u-%u",
-			 prefix_format(&t->prefix, p), t->proto, t->port_lo,
-			 t->port_hi);
-	if (!t->proto && t->port_lo == 0 && t->port_hi == 65535)
-		buf[strlen(p)] = '\0';
+		snprintf(buf, len, "%s proto %u ports %u-%u", p, t->proto,
+			 t->port_lo, t->port_hi);
 }
 
 static void sa_line(struct show *s, const struct child_sa *c, bool in)
