@@ -420,7 +420,7 @@ static void test_road_warrior(void **state)
 	assert_non_null(strstr(capture(ike_engine_show_sa, gw(), false),
 			       "[10.10.0.0/24] <-> [172.16.1.100/32]"));
 	assert_null(strstr(capture(ike_engine_show_sa, gw(), true), hex));
-	assert_int_equal(nodes[0].dp.counter_reqs, 2);
+	assert_int_equal(nodes[0].dp.counter_reqs, 3);
 	assert_non_null(strstr(capture(ike_engine_show_policies, gw(), true),
 			       "172.16.1.100/32"));
 
