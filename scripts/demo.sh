@@ -35,10 +35,18 @@ say() {
 }
 
 show() { # a command, shown before it runs
-	printf '  $ %s\n' "$*"
+	show_as "$*" "$@"
+}
+
+show_as() { # LABEL COMMAND...: COMMAND's output under "$ LABEL"
+	printf '  $ %s\n' "$1"
+	shift
 	"$@" 2>&1 | sed 's/^/    /'
 	return "${PIPESTATUS[0]}"
 }
+
+# espgwctl and swanctl as an operator would type them.
+ctl() { show_as "espgwctl $*" espgw_ctl "$@"; }
 
 failed() {
 	printf '\n\033[1mdemo FAILED at step %d/%d (%s):\033[0m %s\n' \
@@ -96,7 +104,7 @@ espgw_start "$NETNS_WORK/espgw.conf" || failed "espgw did not start"
 # drops, rather than queues, packets for a neighbour not yet resolved).
 ip netns exec "$NS_OFFICE" ping -n -c 2 -i 0.2 -w 10 "$GW_PRIV" >/dev/null ||
 	failed "the office host cannot reach espgw ($GW_PRIV)"
-show "$ESPGW_CTL" --socket "$NETNS_WORK/espgwctl.sock" show channel
+ctl show channel
 
 say "strongSwan road warrior connects (IKEv2, PSK)"
 rw=$NETNS_WORK/rw
@@ -118,17 +126,17 @@ echo "  connected: virtual IP $vip, DNS from the gateway:" \
 say "the tunnel at work"
 show ip netns exec "$NS_RW" ping -n -I "$vip" -c 5 -i 0.2 -w 10 \
 	"$OFFICE_HOST" || failed "ping through the tunnel"
-show swan_list_sas "$rw"
-show espgw_ctl show peers || failed "espgwctl show peers"
-show espgw_ctl show sa || failed "espgwctl show sa"
+show_as "swanctl --list-sas" swan_list_sas "$rw"
+ctl show peers || failed "espgwctl show peers"
+ctl show sa || failed "espgwctl show sa"
 if espgw_ctl help 2>/dev/null | grep -q 'show counters'; then
-	show espgw_ctl show counters
+	ctl show counters
 fi
 
 say "disconnect and tear down"
 swan_terminate "$rw" rw 10 || failed "strongSwan kept SAs"
 echo "  strongSwan disconnected; espgw's peers now:"
-show espgw_ctl show peers
+ctl show peers
 swan_stop "$rw"
 espgw_stop || failed "espgw exited with an error"
 echo "  espgw-dataplane's counters at exit:"
