@@ -214,9 +214,14 @@ void ike_engine_resync(struct ike_engine *e)
 	htable_walk(&e->child_by_spi, resync_one, NULL);
 }
 
+static struct child_sa *child_of(struct ike_engine *e, uint64_t sa_id)
+{
+	return child_sa_find(e, htonl((uint32_t)(sa_id >> 1)));
+}
+
 static void counters(struct ike_engine *e, const struct chan_counter_reply *r)
 {
-	struct child_sa *c = child_sa_find(e, htonl((uint32_t)(r->sa_id >> 1)));
+	struct child_sa *c = child_of(e, r->sa_id);
 	int out = (int)(r->sa_id & 1);
 
 	if (!c)
@@ -226,11 +231,38 @@ static void counters(struct ike_engine *e, const struct chan_counter_reply *r)
 	c->counted = true;
 }
 
+/* A byte or packet lifetime, or the sequence numbers, ran out in the
+ * data plane (RFC 4301 4.4.2.1, RFC 4303 3.3.3): rekey now.
+ * XXX A hard limit reached before the rekey completes leaves the pair
+ * to the data plane, which stops using it. */
+static void expire(struct ike_engine *e, uint64_t sa_id, const char *why)
+{
+	struct child_sa *c = child_of(e, sa_id);
+
+	if (!c || c->successor)
+		return;
+	ike_sa_log(LOG_LVL_INFO, c->ike, "CHILD SA %08x: %s, rekeying",
+		   ntohl(c->spi_in), why);
+	ike_timer_cancel(e, &c->rekey_timer);
+	if (ike_rekey_child(c) != 0) /* busy: the timer tries again */
+		c->rekey_timer = ike_timer(e, 1000, ike_rekey_retry, c);
+}
+
 void ike_engine_dp_event(struct ike_engine *e, const struct chan_msg *m)
 {
 	switch (m->hdr.type) {
 	case CHAN_MSG_COUNTER_REPLY:
 		counters(e, &m->body.COUNTER_REPLY);
+		break;
+	case CHAN_MSG_LIFETIME:
+		expire(e, m->body.LIFETIME.sa_id,
+		       m->body.LIFETIME.kind == CHAN_LT_HARD ?
+			       "hard lifetime reached" :
+			       "soft lifetime reached");
+		break;
+	case CHAN_MSG_SEQ_EXHAUSTED:
+		expire(e, m->body.SEQ_EXHAUSTED.sa_id,
+		       "sequence numbers exhausted");
 		break;
 	case CHAN_MSG_CMD_ERROR:
 		log_warn("ike: the data plane refused %s for id %llu: %s",
@@ -239,8 +271,6 @@ void ike_engine_dp_event(struct ike_engine *e, const struct chan_msg *m)
 			 chan_err_str(m->body.CMD_ERROR.err));
 		break;
 	default:
-		/* XXX Lifetime and sequence-number events would start a
-		 * rekey, which is not written yet. */
 		log_debug("ike: data-plane event %s",
 			  chan_msg_type_name(m->hdr.type));
 	}

@@ -58,6 +58,8 @@ int ike_rekey_ike(struct ike_sa *sa);
 void ike_rekey_ike_schedule(struct ike_sa *sa);
 /* Arm the CHILD SA's rekey at its proposal's lifetime, less jitter. */
 void ike_rekey_schedule(struct child_sa *c);
+/* Timer callback (arg: the CHILD SA): rekey it, or retry in a second. */
+void ike_rekey_retry(void *arg);
 
 /* A log line names the peer: "ike: 192.0.2.7[4500] 'fqdn:x': ..." */
 #define ike_sa_log(lvl, sa, fmt, ...)                                       \

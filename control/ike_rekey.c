@@ -70,7 +70,7 @@ static struct child_sa *successor(struct child_sa *old,
 	return c;
 }
 
-static void on_rekey_timer(void *arg)
+void ike_rekey_retry(void *arg)
 {
 	struct child_sa *c = arg;
 
@@ -78,7 +78,7 @@ static void on_rekey_timer(void *arg)
 	if (c->successor)
 		return;
 	if (ike_rekey_child(c) != 0) /* busy: try again shortly */
-		c->rekey_timer = ike_timer(c->ike->eng, 1000, on_rekey_timer, c);
+		c->rekey_timer = ike_timer(c->ike->eng, 1000, ike_rekey_retry, c);
 }
 
 void ike_rekey_schedule(struct child_sa *c)
@@ -92,7 +92,7 @@ void ike_rekey_schedule(struct child_sa *c)
 	 * seldom start together. */
 	ike_random(c->ike->eng, &r, sizeof(r));
 	life = life * 9 / 10 - (r % (life / 20 + 1));
-	c->rekey_timer = ike_timer(c->ike->eng, life, on_rekey_timer, c);
+	c->rekey_timer = ike_timer(c->ike->eng, life, ike_rekey_retry, c);
 }
 
 /* ---- responder ---- */

@@ -751,6 +751,28 @@ static void test_rekey_on_lifetime(void **state)
 	expect_pair(&nodes[0].dp, &nodes[1].dp);
 }
 
+/* The data plane reports a soft byte lifetime: the pair is rekeyed. */
+static void test_rekey_on_dp_event(void **state)
+{
+	struct chan_msg m = { .hdr.type = CHAN_MSG_LIFETIME };
+	uint32_t old_in;
+
+	(void)state;
+	connect_client();
+	old_in = spi_of(&nodes[0].dp, CHAN_DIR_IN);
+	m.body.LIFETIME = (struct chan_ev_lifetime){
+		.sa_id = child_id(only_sa(gw())->children, false),
+		.kind = CHAN_LT_SOFT, .by = CHAN_LT_BYTES };
+	ike_engine_dp_event(gw(), &m);
+	run();
+	assert_int_not_equal(spi_of(&nodes[0].dp, CHAN_DIR_IN), old_in);
+	assert_int_equal(nodes[0].dp.n_sa, 2);
+	expect_pair(&nodes[0].dp, &nodes[1].dp);
+	m.body.LIFETIME.sa_id = 12345; /* no such SA: ignored */
+	ike_engine_dp_event(gw(), &m);
+	assert_int_equal(n_queued, 0);
+}
+
 /* The IKE SA is rekeyed by either side: new SPIs, the CHILD SAs and the
  * virtual address carry over untouched, the old IKE SA is gone on both
  * ends, and the new one works (DPD answered). */
@@ -912,6 +934,7 @@ int main(void)
 		T(test_child_rekey_by_client),
 		T(test_child_rekey_by_gateway),
 		T(test_rekey_on_lifetime),
+		T(test_rekey_on_dp_event),
 		T(test_ike_rekey),
 		T(test_a_day),
 		T(test_mobike),
