@@ -129,6 +129,7 @@ show ip netns exec "$NS_RW" ping -n -I "$vip" -c 5 -i 0.2 -w 10 \
 show_as "swanctl --list-sas" swan_list_sas "$rw"
 ctl show peers || failed "espgwctl show peers"
 ctl show sa || failed "espgwctl show sa"
+ctl show policies || failed "espgwctl show policies"
 if espgw_ctl help 2>/dev/null | grep -q 'show counters'; then
 	ctl show counters
 fi
