@@ -145,11 +145,13 @@ s2s_setup() {
 		tap_up "$GB" "tblan$id" 10.2.0.1/24 || fail "taps did not come up"
 }
 
-# Stop a gateway and keep its exit status in rc_$1.
+# Stop a gateway and keep its exit status in rc_$1 (fail after 20 s).
 stop_gw() {
 	local g=$1 p
 	eval "p=\$pid_$g"
 	kill -TERM "$p"
+	wait_for 200 eval "! kill -0 $p" ||
+		fail "gateway $g did not stop within 20 s of SIGTERM"
 	wait "$p"
 	eval "rc_$g=$?"
 	eval "pid_$g="
