@@ -53,6 +53,7 @@
 #define ATTACH_WAIT_MS 5000  /* for espgw-control to attach the channel */
 #define SETTLE_WAIT_MS 10000 /* for its last SA commands */
 #define QUIET_MS       200   /* no command for this long: all are in */
+#define SINK_SLOTS     4096  /* 1.5 MiB of ring; drained every few ms */
 
 struct args {
 	const char *psk_file, *target, *json, *channel;
@@ -304,7 +305,12 @@ static int run(struct args *a, struct ike_load_params *p,
 		return 2;
 	}
 	ike_load_report_rss(a->pid, &rep.rss_before);
+	rep.cpu_resp = a->pid ? ike_load_report_cpu(a->pid) : -1;
+	rep.cpu_init = ike_load_report_cpu(0);
 	rc = ike_load_run(&a->run, &rep.res);
+	if (rep.cpu_resp >= 0)
+		rep.cpu_resp = ike_load_report_cpu(a->pid) - rep.cpu_resp;
+	rep.cpu_init = ike_load_report_cpu(0) - rep.cpu_init;
 	close(fd);
 	if (rc != 0) {
 		fprintf(stderr, "ike_load: out of memory\n");
@@ -341,7 +347,7 @@ int main(int argc, char **argv)
 		goto out;
 	}
 	if (a.channel) {
-		sink = ike_load_sink_create(a.channel, 1u << 14);
+		sink = ike_load_sink_create(a.channel, SINK_SLOTS);
 		if (!sink)
 			goto out;
 	}

@@ -3,6 +3,8 @@
 
 #include <inttypes.h>
 #include <string.h>
+#include <sys/resource.h>
+#include <unistd.h>
 
 int ike_load_report_rss(int pid, struct ike_load_rss *out)
 {
@@ -30,6 +32,38 @@ int ike_load_report_rss(int pid, struct ike_load_rss *out)
 	return out->vm_rss ? 0 : -1;
 }
 
+static double tv_s(struct timeval tv)
+{
+	return (double)tv.tv_sec + tv.tv_usec / 1e6;
+}
+
+double ike_load_report_cpu(int pid)
+{
+	unsigned long long ut, st;
+	char path[64], buf[1024], *p;
+	struct rusage ru;
+	FILE *f;
+	size_t n;
+
+	if (pid <= 0) {
+		getrusage(RUSAGE_SELF, &ru);
+		return tv_s(ru.ru_utime) + tv_s(ru.ru_stime);
+	}
+	snprintf(path, sizeof(path), "/proc/%d/stat", pid);
+	f = fopen(path, "r");
+	if (!f)
+		return -1;
+	n = fread(buf, 1, sizeof(buf) - 1, f);
+	fclose(f);
+	buf[n] = '\0';
+	/* proc(5): fields 14 and 15 after "pid (comm)", comm may hold ')' */
+	p = strrchr(buf, ')');
+	if (!p || sscanf(p + 1, " %*c %*d %*d %*d %*d %*d %*u %*u %*u %*u "
+				"%*u %llu %llu", &ut, &st) != 2)
+		return -1;
+	return (double)(ut + st) / (double)sysconf(_SC_CLK_TCK);
+}
+
 double ike_load_report_rate(const struct ike_load_report *r)
 {
 	return r->res.seconds > 0 ? r->res.established / r->res.seconds : 0;
@@ -47,11 +81,19 @@ static double per_sa(const struct ike_load_report *r, uint64_t before,
 	return ((double)after - (double)before) / (double)r->res.established;
 }
 
+/*
+ * The channel's command ring is shared memory that espgw-control's mapping
+ * touches slot by slot as it sends, up to the ring's fixed size; it is the
+ * data plane's (created by it, or here by the sink), not per IKE SA, so
+ * its growth (RssShmem) is taken out.
+ */
 double ike_load_report_kib_per_sa(const struct ike_load_report *r)
 {
+	const struct ike_load_rss *b = &r->rss_before, *a = &r->rss_after;
+
 	if (!measured(r))
 		return -1;
-	return per_sa(r, r->rss_before.vm_rss, r->rss_after.vm_rss);
+	return per_sa(r, b->vm_rss + a->rss_shmem, a->vm_rss + b->rss_shmem);
 }
 
 static const char *notify_name(uint16_t type)
@@ -86,12 +128,14 @@ static void print_memory(const struct ike_load_report *r, FILE *out)
 	if (!measured(r))
 		return;
 	fprintf(out, "  VmRSS          %" PRIu64 " -> %" PRIu64
-		     " KiB: %.2f KiB per IKE SA\n",
-		b->vm_rss, a->vm_rss, ike_load_report_kib_per_sa(r));
+		     " KiB: %.2f KiB per IKE SA, %.2f without the channel\n",
+		b->vm_rss, a->vm_rss, per_sa(r, b->vm_rss, a->vm_rss),
+		ike_load_report_kib_per_sa(r));
 	fprintf(out, "    RssAnon      %" PRIu64 " -> %" PRIu64
 		     " KiB: %.2f KiB per IKE SA\n",
 		b->rss_anon, a->rss_anon, per_sa(r, b->rss_anon, a->rss_anon));
-	fprintf(out, "    RssShmem     %" PRIu64 " -> %" PRIu64 " KiB\n",
+	fprintf(out, "    RssShmem     %" PRIu64 " -> %" PRIu64
+		     " KiB (the channel's ring)\n",
 		b->rss_shmem, a->rss_shmem);
 }
 
@@ -105,6 +149,11 @@ void ike_load_report_print(const struct ike_load_report *r, FILE *out)
 		     " in %.3f s: %.1f setups/s\n",
 		res->established, res->started, res->seconds,
 		ike_load_report_rate(r));
+	if (res->established && r->cpu_resp >= 0)
+		fprintf(out, "  CPU            espgw-control %.2f s (%.0f us per "
+			     "setup), ike_load %.2f s\n",
+			r->cpu_resp, r->cpu_resp * 1e6 / res->established,
+			r->cpu_init);
 	fprintf(out, "  latency        p50 %.2f ms, p99 %.2f ms, max %.2f ms\n",
 		res->lat_p50_ms, res->lat_p99_ms, res->lat_max_ms);
 	fprintf(out, "  retransmits    %" PRIu64 ", cookies %" PRIu64
@@ -160,16 +209,18 @@ static void json_memory(const struct ike_load_report *r, FILE *f)
 	if (!measured(r)) {
 		fprintf(f, "  \"held\": null, \"rss_kib\": null, "
 			   "\"rss_before_kib\": null, \"kib_per_sa\": null,\n"
-			   "  \"rss_anon_kib\": null, "
-			   "\"anon_kib_per_sa\": null,\n");
+			   "  \"vmrss_kib_per_sa\": null, \"rss_anon_kib\": null, "
+			   "\"anon_kib_per_sa\": null, \"rss_shmem_kib\": null,\n");
 		return;
 	}
 	fprintf(f, "  \"held\": %" PRIu64 ", \"rss_kib\": %" PRIu64
 		   ", \"rss_before_kib\": %" PRIu64 ", \"kib_per_sa\": %.3f,\n"
-		   "  \"rss_anon_kib\": %" PRIu64 ", \"anon_kib_per_sa\": %.3f,"
-		   " \"rss_shmem_kib\": %" PRIu64 ",\n",
+		   "  \"vmrss_kib_per_sa\": %.3f, \"rss_anon_kib\": %" PRIu64
+		   ", \"anon_kib_per_sa\": %.3f, \"rss_shmem_kib\": %" PRIu64
+		   ",\n",
 		r->res.established, a->vm_rss, b->vm_rss,
-		ike_load_report_kib_per_sa(r), a->rss_anon,
+		ike_load_report_kib_per_sa(r),
+		per_sa(r, b->vm_rss, a->vm_rss), a->rss_anon,
 		per_sa(r, b->rss_anon, a->rss_anon), a->rss_shmem);
 }
 
@@ -185,6 +236,16 @@ static void json_body(const struct ike_load_report *r, FILE *f)
 		res->established, res->started, res->seconds,
 		ike_load_report_rate(r));
 	json_memory(r, f);
+	if (r->cpu_resp >= 0 && res->established)
+		fprintf(f, "  \"responder_cpu_s\": %.3f, "
+			   "\"responder_cpu_us_per_setup\": %.1f, "
+			   "\"initiator_cpu_s\": %.3f,\n",
+			r->cpu_resp, r->cpu_resp * 1e6 / res->established,
+			r->cpu_init);
+	else
+		fprintf(f, "  \"responder_cpu_s\": null, "
+			   "\"responder_cpu_us_per_setup\": null, "
+			   "\"initiator_cpu_s\": %.3f,\n", r->cpu_init);
 	fprintf(f, "  \"latency_ms\": {\"p50\": %.3f, \"p99\": %.3f, "
 		   "\"max\": %.3f},\n",
 		res->lat_p50_ms, res->lat_p99_ms, res->lat_max_ms);

@@ -26,16 +26,22 @@ struct ike_load_report {
 	int pid;			    /* 0: no memory figures */
 	const struct ike_load_sink *sink;   /* may be NULL */
 	struct ike_load_rss rss_before, rss_after;
+	double cpu_resp, cpu_init; /* CPU seconds spent during the run */
 	struct ike_load_result res;
 };
 
 /* Read VmRSS, RssAnon and RssShmem of pid (0: leave all 0); 0 or -1. */
 int ike_load_report_rss(int pid, struct ike_load_rss *out);
 
+/* CPU seconds (user and system) pid has used, or this process with pid
+ * 0; negative when unknown. */
+double ike_load_report_cpu(int pid);
+
 /* Setups per second; 0 when no time passed. */
 double ike_load_report_rate(const struct ike_load_report *r);
 
-/* KiB of VmRSS per IKE SA held; negative when not measured. */
+/* KiB of VmRSS per IKE SA held, without the channel ring's growth
+ * (RssShmem); negative when not measured. */
 double ike_load_report_kib_per_sa(const struct ike_load_report *r);
 
 void ike_load_report_print(const struct ike_load_report *r, FILE *out);
