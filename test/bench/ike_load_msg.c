@@ -206,7 +206,6 @@ static int derive(struct ike_load_hs *hs, const struct ike_load_params *p,
 		*out = IKE_LOAD_BAD_DH;
 		return -1;
 	}
-	*out = IKE_LOAD_BAD_KEYS;
 	if (ike_skeyseed(p->prf, ni, nr,
 			 (struct ike_slice){ gir, ike_dh_secret_len(p->group) },
 			 seed) == 0 &&
@@ -217,6 +216,8 @@ static int derive(struct ike_load_hs *hs, const struct ike_load_params *p,
 	    ike_sk_init(&hs->sk_in, p->encr, p->integ, hs->keys.sk_er,
 			hs->keys.sk_ar) == 0)
 		rc = 0;
+	else
+		*out = IKE_LOAD_BAD_KEYS;
 	OPENSSL_cleanse(gir, sizeof(gir));
 	OPENSSL_cleanse(seed, sizeof(seed));
 	return rc;
