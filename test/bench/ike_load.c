@@ -101,38 +101,84 @@ static int set_group(struct args *a, const char *name)
 	return 0;
 }
 
-/* One option with a value into a; -1 for a bad value. */
-static int set_opt(struct args *a, int c, const char *v)
-{
-	struct ike_load_opts *r = &a->run;
-	uint64_t n = 0;
-	bool ok = true;
+/* The numeric options and their ranges. */
+static const struct num_opt {
+	int c;
+	uint64_t lo, hi;
+} num_opts[] = {
+	{ 'r', 1, UINT32_MAX >> 1 }, { 'H', 1, UINT32_MAX >> 1 },
+	{ 'P', 1, 65535 },	     { 'w', 1, IKE_LOAD_WINDOW_MAX },
+	{ 't', 1, 60000 },	     { 'n', 1, 16 },
+	{ 'm', 1, 86400 },	     { 'i', 0, UINT32_MAX >> 1 },
+	{ 'p', 1, INT32_MAX },
+};
 
+/* A numeric option's value into a; false for a bad value. */
+static bool set_num(struct args *a, int c, const char *v)
+{
+	const size_t n_opts = sizeof(num_opts) / sizeof(num_opts[0]);
+	struct ike_load_opts *r = &a->run;
+	uint64_t n;
+	size_t i;
+
+	for (i = 0; i < n_opts && num_opts[i].c != c; i++)
+		;
+	if (i == n_opts || !num(v, num_opts[i].lo, num_opts[i].hi, &n))
+		return false;
 	switch (c) {
-	case 'k': a->psk_file = v; break;
-	case 'T': a->target = v; break;
-	case 'j': a->json = v; break;
-	case 'c': a->channel = v; break;
-	case 'g': return set_group(a, v);
-	case 'r': case 'H':
-		ok = num(v, 1, UINT32_MAX >> 1, &n);
+	case 'r':
+	case 'H':
 		r->total = (uint32_t)n;
 		a->hold = c == 'H';
 		break;
-	case 'P': ok = num(v, 1, 65535, &n); a->port = (uint16_t)n; break;
-	case 'w': ok = num(v, 1, IKE_LOAD_WINDOW_MAX, &n);
-		r->window = (uint32_t)n; break;
-	case 't': ok = num(v, 1, 60000, &n); r->timeout_ms = (uint32_t)n; break;
-	case 'n': ok = num(v, 1, 16, &n); r->tries = (uint32_t)n; break;
-	case 'm': ok = num(v, 1, 86400, &n); r->max_ms = n * 1000; break;
-	case 'i': ok = num(v, 0, UINT32_MAX >> 1, &n); r->id_base = (uint32_t)n;
+	case 'P':
+		a->port = (uint16_t)n;
 		break;
-	case 'p': ok = num(v, 1, INT32_MAX, &n); a->pid = (int)n; break;
-	default: return -1;
+	case 'w':
+		r->window = (uint32_t)n;
+		break;
+	case 't':
+		r->timeout_ms = (uint32_t)n;
+		break;
+	case 'n':
+		r->tries = (uint32_t)n;
+		break;
+	case 'm':
+		r->max_ms = n * 1000;
+		break;
+	case 'i':
+		r->id_base = (uint32_t)n;
+		break;
+	case 'p':
+		a->pid = (int)n;
+		break;
 	}
-	if (!ok)
-		fprintf(stderr, "ike_load: bad value '%s'\n", v);
-	return ok ? 0 : -1;
+	return true;
+}
+
+/* One option with a value into a; -1 for a bad value. */
+static int set_opt(struct args *a, int c, const char *v)
+{
+	switch (c) {
+	case 'k':
+		a->psk_file = v;
+		return 0;
+	case 'T':
+		a->target = v;
+		return 0;
+	case 'j':
+		a->json = v;
+		return 0;
+	case 'c':
+		a->channel = v;
+		return 0;
+	case 'g':
+		return set_group(a, v);
+	}
+	if (set_num(a, c, v))
+		return 0;
+	fprintf(stderr, "ike_load: bad value '%s'\n", v);
+	return -1;
 }
 
 static int parse(int argc, char **argv, struct args *a)
