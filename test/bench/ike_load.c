@@ -66,14 +66,13 @@ struct args {
 
 static void usage(FILE *out)
 {
-	fprintf(out,
-		"usage: ike_load --psk-file FILE (--rate N | --hold N) "
-		"[--group G]\n"
-		"       [--target ADDR] [--port P] [--window W] "
-		"[--timeout-ms MS] [--tries N]\n"
-		"       [--max-seconds S] [--delete] [--id-base N] "
-		"[--pid PID]\n"
-		"       [--channel NAME] [--json FILE]\n");
+	fprintf(out, "usage: ike_load --psk-file FILE (--rate N | --hold N) "
+		     "[--group G]\n"
+		     "       [--target ADDR] [--port P] [--window W] "
+		     "[--timeout-ms MS] [--tries N]\n"
+		     "       [--max-seconds S] [--delete] [--id-base N] "
+		     "[--pid PID]\n"
+		     "       [--channel NAME] [--json FILE]\n");
 }
 
 static bool num(const char *s, uint64_t lo, uint64_t hi, uint64_t *out)
@@ -106,11 +105,11 @@ static const struct num_opt {
 	int c;
 	uint64_t lo, hi;
 } num_opts[] = {
-	{ 'r', 1, UINT32_MAX >> 1 }, { 'H', 1, UINT32_MAX >> 1 },
-	{ 'P', 1, 65535 },	     { 'w', 1, IKE_LOAD_WINDOW_MAX },
-	{ 't', 1, 60000 },	     { 'n', 1, 16 },
-	{ 'm', 1, 86400 },	     { 'i', 0, UINT32_MAX >> 1 },
-	{ 'p', 1, INT32_MAX },
+	{'r', 1, UINT32_MAX >> 1}, {'H', 1, UINT32_MAX >> 1},
+	{'P', 1, 65535},	   {'w', 1, IKE_LOAD_WINDOW_MAX},
+	{'t', 1, 60000},	   {'n', 1, 16},
+	{'m', 1, 86400},	   {'i', 0, UINT32_MAX >> 1},
+	{'p', 1, INT32_MAX},
 };
 
 /* A numeric option's value into a; false for a bad value. */
@@ -184,22 +183,25 @@ static int set_opt(struct args *a, int c, const char *v)
 static int parse(int argc, char **argv, struct args *a)
 {
 	static const struct option longs[] = {
-		{ "psk-file", 1, NULL, 'k' },	 { "rate", 1, NULL, 'r' },
-		{ "hold", 1, NULL, 'H' },	 { "group", 1, NULL, 'g' },
-		{ "target", 1, NULL, 'T' },	 { "port", 1, NULL, 'P' },
-		{ "window", 1, NULL, 'w' },	 { "timeout-ms", 1, NULL, 't' },
-		{ "tries", 1, NULL, 'n' },	 { "max-seconds", 1, NULL, 'm' },
-		{ "delete", 0, NULL, 'd' },	 { "id-base", 1, NULL, 'i' },
-		{ "pid", 1, NULL, 'p' },	 { "channel", 1, NULL, 'c' },
-		{ "json", 1, NULL, 'j' },	 { "help", 0, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
+		{"psk-file", 1, NULL, 'k'}, {"rate", 1, NULL, 'r'},
+		{"hold", 1, NULL, 'H'},	    {"group", 1, NULL, 'g'},
+		{"target", 1, NULL, 'T'},   {"port", 1, NULL, 'P'},
+		{"window", 1, NULL, 'w'},   {"timeout-ms", 1, NULL, 't'},
+		{"tries", 1, NULL, 'n'},    {"max-seconds", 1, NULL, 'm'},
+		{"delete", 0, NULL, 'd'},   {"id-base", 1, NULL, 'i'},
+		{"pid", 1, NULL, 'p'},	    {"channel", 1, NULL, 'c'},
+		{"json", 1, NULL, 'j'},	    {"help", 0, NULL, 'h'},
+		{NULL, 0, NULL, 0},
 	};
 	int c;
 
-	*a = (struct args){ .target = "127.0.0.1", .port = IKE_PORT,
-			    .group = algo_by_id(ALGO_MODP2048),
-			    .run = { .window = 64, .timeout_ms = 1000,
-				     .tries = 5, .max_ms = 600000 } };
+	*a = (struct args){.target = "127.0.0.1",
+			   .port = IKE_PORT,
+			   .group = algo_by_id(ALGO_MODP2048),
+			   .run = {.window = 64,
+				   .timeout_ms = 1000,
+				   .tries = 5,
+				   .max_ms = 600000}};
 	while ((c = getopt_long(argc, argv, "", longs, NULL)) != -1) {
 		if (c == 'h') {
 			usage(stdout);
@@ -251,8 +253,8 @@ static void set_bufs(int fd)
  * into p for the NAT detection hashes.  The fd or -1. */
 static int open_socket(const struct args *a, struct ike_load_params *p)
 {
-	struct sockaddr_in to = { .sin_family = AF_INET,
-				  .sin_port = htons(a->port) };
+	struct sockaddr_in to = {.sin_family = AF_INET,
+				 .sin_port = htons(a->port)};
 	struct sockaddr_in me;
 	socklen_t len = sizeof(me);
 	int fd;
@@ -271,10 +273,10 @@ static int open_socket(const struct args *a, struct ike_load_params *p)
 		return -1;
 	}
 	set_bufs(fd);
-	p->local.addr = (struct ip_addr){ .family = ADDR_V4 };
+	p->local.addr = (struct ip_addr){.family = ADDR_V4};
 	memcpy(p->local.addr.bytes, &me.sin_addr, 4);
 	p->local.port = ntohs(me.sin_port);
-	p->remote.addr = (struct ip_addr){ .family = ADDR_V4 };
+	p->remote.addr = (struct ip_addr){.family = ADDR_V4};
 	memcpy(p->remote.addr.bytes, &to.sin_addr, 4);
 	p->remote.port = a->port;
 	return fd;
@@ -290,7 +292,7 @@ static uint64_t ms_now(void)
 
 static void nap(void)
 {
-	nanosleep(&(struct timespec){ 0, 5000000 }, NULL); /* 5 ms */
+	nanosleep(&(struct timespec){0, 5000000}, NULL); /* 5 ms */
 }
 
 /* Wait, bounded, for espgw-control to attach to the channel. */
@@ -301,8 +303,10 @@ static int wait_attached(struct ike_load_sink *s)
 	while (!ike_load_sink_attached(s) && ms_now() < end)
 		nap();
 	if (!ike_load_sink_attached(s)) {
-		fprintf(stderr, "ike_load: espgw-control did not attach to "
-				"the channel in %u ms\n", ATTACH_WAIT_MS);
+		fprintf(stderr,
+			"ike_load: espgw-control did not attach to "
+			"the channel in %u ms\n",
+			ATTACH_WAIT_MS);
 		return -1;
 	}
 	/* Its FLUSH_ALL and resync follow the attach. */
@@ -335,9 +339,11 @@ static void settle(struct ike_load_sink *s, uint64_t up)
 static int run(struct args *a, struct ike_load_params *p,
 	       struct ike_load_sink *sink)
 {
-	struct ike_load_report rep = { .hold = a->hold, .group = a->group,
-				       .window = a->run.window,
-				       .pid = a->pid, .sink = sink };
+	struct ike_load_report rep = {.hold = a->hold,
+				      .group = a->group,
+				      .window = a->run.window,
+				      .pid = a->pid,
+				      .sink = sink};
 	int fd = open_socket(a, p);
 	int rc;
 
@@ -385,9 +391,9 @@ int main(int argc, char **argv)
 	psk_len = read_psk(a.psk_file, psk, sizeof(psk));
 	if (psk_len == 0)
 		return 2;
-	if (ike_load_params_init(&p, a.group,
-				 (struct ike_slice){ (const uint8_t *)psk,
-						     psk_len }) != 0) {
+	if (ike_load_params_init(
+		    &p, a.group,
+		    (struct ike_slice){(const uint8_t *)psk, psk_len}) != 0) {
 		fprintf(stderr, "ike_load: no key pair for %s\n",
 			a.group->name);
 		goto out;

@@ -9,7 +9,7 @@
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
 
-#define NATD_LEN 20 /* SHA-1, RFC 7296 section 2.23 */
+#define NATD_LEN    20 /* SHA-1, RFC 7296 section 2.23 */
 #define ID_BODY_MAX (4 + IKE_LOAD_ID_MAX)
 
 /* Message IDs of the three requests, section 2.2. */
@@ -28,11 +28,11 @@ int ike_load_params_init(struct ike_load_params *p, const struct algo *group,
 	p->esp_integ = p->integ;
 	p->group = group;
 	p->psk = psk;
-	p->tsr = (struct ike_ts){ .type = IKE_TS_IPV4_ADDR_RANGE,
-				  .end_port = 0xffff,
-				  .start = { .family = ADDR_V4 },
-				  .end = { .family = ADDR_V4,
-					   .bytes = { 255, 255, 255, 255 } } };
+	p->tsr = (struct ike_ts){
+		.type = IKE_TS_IPV4_ADDR_RANGE,
+		.end_port = 0xffff,
+		.start = {.family = ADDR_V4},
+		.end = {.family = ADDR_V4, .bytes = {255, 255, 255, 255}}};
 	p->dh = ike_dh_supported(group) ? ike_dh_new(group) : NULL;
 	if (!p->dh)
 		return -1;
@@ -47,8 +47,7 @@ void ike_load_params_free(struct ike_load_params *p)
 }
 
 void ike_load_hs_start(struct ike_load_hs *hs, uint64_t spi_i,
-		       const uint8_t *nonce, uint32_t child_spi,
-		       const char *id)
+		       const uint8_t *nonce, uint32_t child_spi, const char *id)
 {
 	hs->spi_i = spi_i;
 	hs->spi_r = 0;
@@ -125,8 +124,7 @@ size_t ike_load_init_req(struct ike_load_hs *hs,
 
 /* The header of a response to our request msg_id in exchange ex. */
 static bool resp_header_ok(const struct ike_load_hs *hs,
-			   const struct ike_hdr *h, uint8_t ex,
-			   uint32_t msg_id)
+			   const struct ike_hdr *h, uint8_t ex, uint32_t msg_id)
 {
 	return h->exchange == ex && (h->flags & IKE_FLAG_RESPONSE) &&
 	       !(h->flags & IKE_FLAG_INITIATOR) && h->msg_id == msg_id &&
@@ -197,8 +195,8 @@ static int derive(struct ike_load_hs *hs, const struct ike_load_params *p,
 		  const struct ike_ke_pld *ke, enum ike_load_bad *out)
 {
 	uint8_t gir[IKE_DH_MAX], seed[IKE_PRF_MAX];
-	struct ike_slice ni = { hs->ni, sizeof(hs->ni) };
-	struct ike_slice nr = { hs->nr, hs->nr_len };
+	struct ike_slice ni = {hs->ni, sizeof(hs->ni)};
+	struct ike_slice nr = {hs->nr, hs->nr_len};
 	int rc = -1;
 
 	if (ike_dh_derive(p->dh, ke->data.ptr, ke->data.len, gir,
@@ -207,7 +205,7 @@ static int derive(struct ike_load_hs *hs, const struct ike_load_params *p,
 		return -1;
 	}
 	if (ike_skeyseed(p->prf, ni, nr,
-			 (struct ike_slice){ gir, ike_dh_secret_len(p->group) },
+			 (struct ike_slice){gir, ike_dh_secret_len(p->group)},
 			 seed) == 0 &&
 	    ike_keys_sa(&hs->keys, p->prf, p->encr, p->integ, seed, ni, nr,
 			hs->spi_i, hs->spi_r) == 0 &&
@@ -230,7 +228,7 @@ enum ike_load_rc ike_load_init_resp(struct ike_load_hs *hs,
 {
 	const uint64_t need = IKE_HAS(IKE_PLD_SA) | IKE_HAS(IKE_PLD_KE) |
 			      IKE_HAS(IKE_PLD_NONCE);
-	const struct algo *want[] = { p->encr, p->prf, p->integ, p->group };
+	const struct algo *want[] = {p->encr, p->prf, p->integ, p->group};
 	static struct ike_msg m; /* 30 KB: not on the stack */
 	const struct ike_notify_pld *ck;
 
@@ -279,8 +277,8 @@ static void gen_child(struct ike_gen *g, const struct ike_load_hs *hs,
 	static const struct ike_ts any = {
 		.type = IKE_TS_IPV4_ADDR_RANGE,
 		.end_port = 0xffff,
-		.start = { .family = ADDR_V4 },
-		.end = { .family = ADDR_V4, .bytes = { 255, 255, 255, 255 } },
+		.start = {.family = ADDR_V4},
+		.end = {.family = ADDR_V4, .bytes = {255, 255, 255, 255}},
 	};
 
 	ike_gen_sa_begin(g);
@@ -305,10 +303,10 @@ size_t ike_load_auth_req(struct ike_load_hs *hs,
 
 	/* Section 2.15: our first message, Nr, prf(SK_pi, IDi body). */
 	if (ike_auth_psk(p->prf, p->psk,
-			 (struct ike_slice){ hs->init_req, hs->init_req_len },
-			 (struct ike_slice){ hs->nr, hs->nr_len },
-			 (struct ike_slice){ hs->keys.sk_pi, hs->keys.p_len },
-			 (struct ike_slice){ body, body_len }, auth) != 0)
+			 (struct ike_slice){hs->init_req, hs->init_req_len},
+			 (struct ike_slice){hs->nr, hs->nr_len},
+			 (struct ike_slice){hs->keys.sk_pi, hs->keys.p_len},
+			 (struct ike_slice){body, body_len}, auth) != 0)
 		return 0;
 
 	ike_gen_init(&g, out, cap);
@@ -342,8 +340,8 @@ static enum ike_load_rc open_resp(struct ike_load_hs *hs, struct ike_msg *m,
 		return bad(out, IKE_LOAD_BAD_MISSING);
 	if (ike_sk_open(&hs->sk_in, buf, len, &m->sk, &plain) != IKE_SK_OK)
 		return bad(out, IKE_LOAD_BAD_SK);
-	if (ike_pld_parse_inner(m, m->sk.first_payload, plain.ptr,
-				plain.len) != 0)
+	if (ike_pld_parse_inner(m, m->sk.first_payload, plain.ptr, plain.len) !=
+	    0)
 		return bad(out, IKE_LOAD_BAD_INNER);
 	return IKE_LOAD_OK;
 }
@@ -356,10 +354,10 @@ static bool auth_ok(const struct ike_load_hs *hs,
 		return false;
 	return ike_auth_psk_check(
 		p->prf, p->psk,
-		(struct ike_slice){ hs->init_resp, hs->init_resp_len },
-		(struct ike_slice){ hs->ni, sizeof(hs->ni) },
-		(struct ike_slice){ hs->keys.sk_pr, hs->keys.p_len },
-		m->idr.body, m->auth.data);
+		(struct ike_slice){hs->init_resp, hs->init_resp_len},
+		(struct ike_slice){hs->ni, sizeof(hs->ni)},
+		(struct ike_slice){hs->keys.sk_pr, hs->keys.p_len}, m->idr.body,
+		m->auth.data);
 }
 
 /* The INTERNAL_IP4_ADDRESS of a CFG_REPLY (section 3.15.1). */
@@ -385,7 +383,7 @@ enum ike_load_rc ike_load_auth_resp(struct ike_load_hs *hs,
 				    uint8_t *buf, size_t len, uint16_t *notify,
 				    enum ike_load_bad *out)
 {
-	const struct algo *want[] = { p->esp_encr, p->esp_integ };
+	const struct algo *want[] = {p->esp_encr, p->esp_integ};
 	static struct ike_msg m;
 	enum ike_load_rc rc;
 
@@ -396,8 +394,7 @@ enum ike_load_rc ike_load_auth_resp(struct ike_load_hs *hs,
 	if (*notify)
 		return IKE_LOAD_NOTIFY;
 
-	if (!(m.has & IKE_HAS(IKE_PLD_IDr)) ||
-	    !(m.has & IKE_HAS(IKE_PLD_AUTH)))
+	if (!(m.has & IKE_HAS(IKE_PLD_IDr)) || !(m.has & IKE_HAS(IKE_PLD_AUTH)))
 		return bad(out, IKE_LOAD_BAD_MISSING);
 	if (!auth_ok(hs, p, &m))
 		return bad(out, IKE_LOAD_BAD_AUTH);
@@ -435,8 +432,8 @@ enum ike_load_rc ike_load_delete_resp(struct ike_load_hs *hs, uint8_t *buf,
 {
 	static struct ike_msg m;
 
-	return open_resp(hs, &m, buf, len, IKE_EX_INFORMATIONAL,
-			 MSG_ID_DELETE, out);
+	return open_resp(hs, &m, buf, len, IKE_EX_INFORMATIONAL, MSG_ID_DELETE,
+			 out);
 }
 
 const char *ike_load_bad_name(enum ike_load_bad b)

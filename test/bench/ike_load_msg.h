@@ -34,26 +34,26 @@
 #define IKE_LOAD_NONCE_LEN  32
 #define IKE_LOAD_MSG_MAX    2048 /* largest request built or response kept */
 #define IKE_LOAD_COOKIE_MAX 64	 /* RFC 7296 section 2.6: 1 to 64 octets */
-#define IKE_LOAD_ID_MAX     64
+#define IKE_LOAD_ID_MAX	    64
 
 /* X(name, text): why a response was refused. */
-#define IKE_LOAD_BAD(X)                                                    \
-	X(NONE, "no error")                                                \
-	X(PARSE, "does not parse")                                         \
-	X(HEADER, "wrong exchange, flags, message ID or SPI")              \
-	X(TOO_LONG, "IKE_SA_INIT response too long to keep")               \
-	X(MISSING, "a required payload is missing")                        \
-	X(PROPOSAL, "IKE proposal is not the one offered")                 \
-	X(KE, "KE payload of another group or length")                     \
-	X(DH, "peer's DH public value refused")                            \
-	X(KEYS, "key derivation failed")                                   \
-	X(COOKIE, "COOKIE malformed or asked for twice")                   \
-	X(SK, "SK payload failed its ICV or decryption")                   \
-	X(INNER, "inner payloads do not parse")                            \
-	X(AUTH, "responder AUTH does not verify with the PSK")             \
-	X(CP, "no INTERNAL_IP4_ADDRESS in a CFG_REPLY")                    \
-	X(CHILD, "CHILD SA proposal is not the one offered")               \
-	X(TS, "traffic selectors missing")                                \
+#define IKE_LOAD_BAD(X)                                        \
+	X(NONE, "no error")                                    \
+	X(PARSE, "does not parse")                             \
+	X(HEADER, "wrong exchange, flags, message ID or SPI")  \
+	X(TOO_LONG, "IKE_SA_INIT response too long to keep")   \
+	X(MISSING, "a required payload is missing")            \
+	X(PROPOSAL, "IKE proposal is not the one offered")     \
+	X(KE, "KE payload of another group or length")         \
+	X(DH, "peer's DH public value refused")                \
+	X(KEYS, "key derivation failed")                       \
+	X(COOKIE, "COOKIE malformed or asked for twice")       \
+	X(SK, "SK payload failed its ICV or decryption")       \
+	X(INNER, "inner payloads do not parse")                \
+	X(AUTH, "responder AUTH does not verify with the PSK") \
+	X(CP, "no INTERNAL_IP4_ADDRESS in a CFG_REPLY")        \
+	X(CHILD, "CHILD SA proposal is not the one offered")   \
+	X(TS, "traffic selectors missing")                     \
 	X(BUILD, "our request did not fit its buffer")
 
 enum ike_load_bad {

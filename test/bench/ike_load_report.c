@@ -58,8 +58,10 @@ double ike_load_report_cpu(int pid)
 	buf[n] = '\0';
 	/* proc(5): fields 14 and 15 after "pid (comm)", comm may hold ')' */
 	p = strrchr(buf, ')');
-	if (!p || sscanf(p + 1, " %*c %*d %*d %*d %*d %*d %*u %*u %*u %*u "
-				"%*u %llu %llu", &ut, &st) != 2)
+	if (!p || sscanf(p + 1,
+			 " %*c %*d %*d %*d %*d %*d %*u %*u %*u %*u "
+			 "%*u %llu %llu",
+			 &ut, &st) != 2)
 		return -1;
 	return (double)(ut + st) / (double)sysconf(_SC_CLK_TCK);
 }
@@ -105,8 +107,9 @@ static const char *notify_name(uint16_t type)
 
 static void print_failures(const struct ike_load_result *res, FILE *out)
 {
-	fprintf(out, "  failed         %" PRIu64 " (timeout %" PRIu64
-		     ", notify %" PRIu64 ", bad response %" PRIu64 ")\n",
+	fprintf(out,
+		"  failed         %" PRIu64 " (timeout %" PRIu64
+		", notify %" PRIu64 ", bad response %" PRIu64 ")\n",
 		ike_load_failed(res), res->timeouts, res->notified,
 		ike_load_failed(res) - res->timeouts - res->notified);
 	for (unsigned int i = 0; i < IKE_LOAD_NOTIFY_KINDS; i++)
@@ -127,15 +130,18 @@ static void print_memory(const struct ike_load_report *r, FILE *out)
 
 	if (!measured(r))
 		return;
-	fprintf(out, "  VmRSS          %" PRIu64 " -> %" PRIu64
-		     " KiB: %.2f KiB per IKE SA, %.2f without the channel\n",
+	fprintf(out,
+		"  VmRSS          %" PRIu64 " -> %" PRIu64
+		" KiB: %.2f KiB per IKE SA, %.2f without the channel\n",
 		b->vm_rss, a->vm_rss, per_sa(r, b->vm_rss, a->vm_rss),
 		ike_load_report_kib_per_sa(r));
-	fprintf(out, "    RssAnon      %" PRIu64 " -> %" PRIu64
-		     " KiB: %.2f KiB per IKE SA\n",
+	fprintf(out,
+		"    RssAnon      %" PRIu64 " -> %" PRIu64
+		" KiB: %.2f KiB per IKE SA\n",
 		b->rss_anon, a->rss_anon, per_sa(r, b->rss_anon, a->rss_anon));
-	fprintf(out, "    RssShmem     %" PRIu64 " -> %" PRIu64
-		     " KiB (the channel's ring)\n",
+	fprintf(out,
+		"    RssShmem     %" PRIu64 " -> %" PRIu64
+		" KiB (the channel's ring)\n",
 		b->rss_shmem, a->rss_shmem);
 }
 
@@ -145,29 +151,32 @@ void ike_load_report_print(const struct ike_load_report *r, FILE *out)
 
 	fprintf(out, "ike_load %s, %s, window %u\n", r->hold ? "hold" : "rate",
 		r->group->name, r->window);
-	fprintf(out, "  IKE SAs up     %" PRIu64 " of %" PRIu64
-		     " in %.3f s: %.1f setups/s\n",
+	fprintf(out,
+		"  IKE SAs up     %" PRIu64 " of %" PRIu64
+		" in %.3f s: %.1f setups/s\n",
 		res->established, res->started, res->seconds,
 		ike_load_report_rate(r));
 	if (res->established && r->cpu_resp >= 0)
-		fprintf(out, "  CPU            espgw-control %.2f s (%.0f us per "
-			     "setup), ike_load %.2f s\n",
+		fprintf(out,
+			"  CPU            espgw-control %.2f s (%.0f us per "
+			"setup), ike_load %.2f s\n",
 			r->cpu_resp, r->cpu_resp * 1e6 / res->established,
 			r->cpu_init);
 	fprintf(out, "  latency        p50 %.2f ms, p99 %.2f ms, max %.2f ms\n",
 		res->lat_p50_ms, res->lat_p99_ms, res->lat_max_ms);
-	fprintf(out, "  retransmits    %" PRIu64 ", cookies %" PRIu64
-		     ", stale %" PRIu64 ", send errors %" PRIu64
-		     ", socket errors %" PRIu64 "\n",
+	fprintf(out,
+		"  retransmits    %" PRIu64 ", cookies %" PRIu64
+		", stale %" PRIu64 ", send errors %" PRIu64
+		", socket errors %" PRIu64 "\n",
 		res->retransmits, res->cookies, res->stale, res->send_errors,
 		res->socket_errors);
 	if (res->deleted)
 		fprintf(out, "  deleted        %" PRIu64 "\n", res->deleted);
 	print_failures(res, out);
 	if (r->sink)
-		fprintf(out, "  channel        SA_ADD %" PRIu64
-			     ", POLICY_ADD %" PRIu64 ", malformed %" PRIu64
-			     "\n",
+		fprintf(out,
+			"  channel        SA_ADD %" PRIu64
+			", POLICY_ADD %" PRIu64 ", malformed %" PRIu64 "\n",
 			ike_load_sink_count(r->sink, CHAN_MSG_SA_ADD),
 			ike_load_sink_count(r->sink, CHAN_MSG_POLICY_ADD),
 			ike_load_sink_bad(r->sink));
@@ -178,9 +187,10 @@ static void json_failures(const struct ike_load_result *res, FILE *f)
 {
 	const char *sep = "";
 
-	fprintf(f, "  \"failures\": {\"timeout\": %" PRIu64
-		   ", \"notify\": %" PRIu64 ", \"bad_response\": %" PRIu64
-		   ",\n    \"by_notify\": {",
+	fprintf(f,
+		"  \"failures\": {\"timeout\": %" PRIu64
+		", \"notify\": %" PRIu64 ", \"bad_response\": %" PRIu64
+		",\n    \"by_notify\": {",
 		res->timeouts, res->notified,
 		ike_load_failed(res) - res->timeouts - res->notified);
 	for (unsigned int i = 0; i < IKE_LOAD_NOTIFY_KINDS; i++)
@@ -207,55 +217,65 @@ static void json_memory(const struct ike_load_report *r, FILE *f)
 	const struct ike_load_rss *b = &r->rss_before, *a = &r->rss_after;
 
 	if (!measured(r)) {
-		fprintf(f, "  \"held\": null, \"rss_kib\": null, "
-			   "\"rss_before_kib\": null, \"kib_per_sa\": null,\n"
-			   "  \"vmrss_kib_per_sa\": null, \"rss_anon_kib\": null, "
-			   "\"anon_kib_per_sa\": null, \"rss_shmem_kib\": null,\n");
+		fprintf(f,
+			"  \"held\": null, \"rss_kib\": null, "
+			"\"rss_before_kib\": null, \"kib_per_sa\": null,\n"
+			"  \"vmrss_kib_per_sa\": null, \"rss_anon_kib\": null, "
+			"\"anon_kib_per_sa\": null, \"rss_shmem_kib\": "
+			"null,\n");
 		return;
 	}
-	fprintf(f, "  \"held\": %" PRIu64 ", \"rss_kib\": %" PRIu64
-		   ", \"rss_before_kib\": %" PRIu64 ", \"kib_per_sa\": %.3f,\n"
-		   "  \"vmrss_kib_per_sa\": %.3f, \"rss_anon_kib\": %" PRIu64
-		   ", \"anon_kib_per_sa\": %.3f, \"rss_shmem_kib\": %" PRIu64
-		   ",\n",
+	fprintf(f,
+		"  \"held\": %" PRIu64 ", \"rss_kib\": %" PRIu64
+		", \"rss_before_kib\": %" PRIu64 ", \"kib_per_sa\": %.3f,\n"
+		"  \"vmrss_kib_per_sa\": %.3f, \"rss_anon_kib\": %" PRIu64
+		", \"anon_kib_per_sa\": %.3f, \"rss_shmem_kib\": %" PRIu64
+		",\n",
 		r->res.established, a->vm_rss, b->vm_rss,
-		ike_load_report_kib_per_sa(r),
-		per_sa(r, b->vm_rss, a->vm_rss), a->rss_anon,
-		per_sa(r, b->rss_anon, a->rss_anon), a->rss_shmem);
+		ike_load_report_kib_per_sa(r), per_sa(r, b->vm_rss, a->vm_rss),
+		a->rss_anon, per_sa(r, b->rss_anon, a->rss_anon), a->rss_shmem);
 }
 
 static void json_body(const struct ike_load_report *r, FILE *f)
 {
 	const struct ike_load_result *res = &r->res;
 
-	fprintf(f, "{\"test\": \"%s\", \"dh_group\": \"%s\", "
-		   "\"window\": %u,\n",
+	fprintf(f,
+		"{\"test\": \"%s\", \"dh_group\": \"%s\", "
+		"\"window\": %u,\n",
 		r->hold ? "hold" : "rate", r->group->name, r->window);
-	fprintf(f, "  \"setups\": %" PRIu64 ", \"started\": %" PRIu64
-		   ", \"seconds\": %.3f, \"setups_per_s\": %.1f,\n",
+	fprintf(f,
+		"  \"setups\": %" PRIu64 ", \"started\": %" PRIu64
+		", \"seconds\": %.3f, \"setups_per_s\": %.1f,\n",
 		res->established, res->started, res->seconds,
 		ike_load_report_rate(r));
 	json_memory(r, f);
 	if (r->cpu_resp >= 0 && res->established)
-		fprintf(f, "  \"responder_cpu_s\": %.3f, "
-			   "\"responder_cpu_us_per_setup\": %.1f, "
-			   "\"initiator_cpu_s\": %.3f,\n",
+		fprintf(f,
+			"  \"responder_cpu_s\": %.3f, "
+			"\"responder_cpu_us_per_setup\": %.1f, "
+			"\"initiator_cpu_s\": %.3f,\n",
 			r->cpu_resp, r->cpu_resp * 1e6 / res->established,
 			r->cpu_init);
 	else
-		fprintf(f, "  \"responder_cpu_s\": null, "
-			   "\"responder_cpu_us_per_setup\": null, "
-			   "\"initiator_cpu_s\": %.3f,\n", r->cpu_init);
-	fprintf(f, "  \"latency_ms\": {\"p50\": %.3f, \"p99\": %.3f, "
-		   "\"max\": %.3f},\n",
+		fprintf(f,
+			"  \"responder_cpu_s\": null, "
+			"\"responder_cpu_us_per_setup\": null, "
+			"\"initiator_cpu_s\": %.3f,\n",
+			r->cpu_init);
+	fprintf(f,
+		"  \"latency_ms\": {\"p50\": %.3f, \"p99\": %.3f, "
+		"\"max\": %.3f},\n",
 		res->lat_p50_ms, res->lat_p99_ms, res->lat_max_ms);
 	json_failures(res, f);
-	fprintf(f, "  \"retransmits\": %" PRIu64 ", \"cookies\": %" PRIu64
-		   ", \"stale\": %" PRIu64 ", \"deleted\": %" PRIu64 ",\n",
+	fprintf(f,
+		"  \"retransmits\": %" PRIu64 ", \"cookies\": %" PRIu64
+		", \"stale\": %" PRIu64 ", \"deleted\": %" PRIu64 ",\n",
 		res->retransmits, res->cookies, res->stale, res->deleted);
 	if (r->sink)
-		fprintf(f, "  \"channel\": {\"sa_add\": %" PRIu64
-			   ", \"policy_add\": %" PRIu64 "}}\n",
+		fprintf(f,
+			"  \"channel\": {\"sa_add\": %" PRIu64
+			", \"policy_add\": %" PRIu64 "}}\n",
 			ike_load_sink_count(r->sink, CHAN_MSG_SA_ADD),
 			ike_load_sink_count(r->sink, CHAN_MSG_POLICY_ADD));
 	else

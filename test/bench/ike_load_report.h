@@ -23,8 +23,8 @@ struct ike_load_report {
 	bool hold;
 	const struct algo *group;
 	uint32_t window;
-	int pid;			    /* 0: no memory figures */
-	const struct ike_load_sink *sink;   /* may be NULL */
+	int pid;			  /* 0: no memory figures */
+	const struct ike_load_sink *sink; /* may be NULL */
 	struct ike_load_rss rss_before, rss_after;
 	double cpu_resp, cpu_init; /* CPU seconds spent during the run */
 	struct ike_load_result res;

@@ -15,7 +15,7 @@
 #include <openssl/rand.h>
 
 #define RX_BURST   64
-#define TICK_US    10000 /* retransmission timers are checked this often */
+#define TICK_US	   10000 /* retransmission timers are checked this often */
 #define SLOT_BITS  24	 /* low bits of SPIi: the slot */
 #define EX_OFFSET  18	 /* exchange type in the IKE header (3.1) */
 #define FLG_OFFSET 19
@@ -59,9 +59,8 @@ static void transmit(struct run *x, struct slot *s, uint64_t now)
 {
 	const uint8_t *buf = s->state == SLOT_INIT ? s->hs.init_req : s->req;
 	size_t len = s->state == SLOT_INIT ? s->hs.init_req_len : s->req_len;
-	uint64_t wait = (uint64_t)x->o->timeout_ms * 1000u << (s->tries ?
-								 s->tries - 1 :
-								 0);
+	uint64_t wait = (uint64_t)x->o->timeout_ms * 1000u
+			<< (s->tries ? s->tries - 1 : 0);
 
 	if (send(x->o->fd, buf, len, 0) < 0)
 		x->r->send_errors++; /* the timer sends it again */
@@ -112,10 +111,9 @@ static void start_one(struct run *x, uint64_t now)
 	char id[IKE_LOAD_ID_MAX];
 
 	RAND_bytes(nonce, sizeof(nonce));
-	snprintf(id, sizeof(id), "c%" PRIu64 ".load.test",
-		 x->o->id_base + n);
-	ike_load_hs_start(&s->hs, spi, nonce,
-			  htonl(0x10000000u + (uint32_t)n), id);
+	snprintf(id, sizeof(id), "c%" PRIu64 ".load.test", x->o->id_base + n);
+	ike_load_hs_start(&s->hs, spi, nonce, htonl(0x10000000u + (uint32_t)n),
+			  id);
 	s->state = SLOT_INIT;
 	s->tries = 0;
 	s->started_us = now;
@@ -126,8 +124,8 @@ static void start_one(struct run *x, uint64_t now)
 }
 
 /* Send s's next request (already in s->req) as a fresh one. */
-static void next_request(struct run *x, struct slot *s,
-			 enum slot_state state, uint64_t now)
+static void next_request(struct run *x, struct slot *s, enum slot_state state,
+			 uint64_t now)
 {
 	s->state = state;
 	s->tries = 0;
@@ -155,8 +153,7 @@ static void on_init_resp(struct run *x, struct slot *s, const uint8_t *buf,
 	uint16_t notify = 0;
 	enum ike_load_rc rc;
 
-	rc = ike_load_init_resp(&s->hs, x->o->params, buf, len, &notify,
-				&why);
+	rc = ike_load_init_resp(&s->hs, x->o->params, buf, len, &notify, &why);
 	if (rc == IKE_LOAD_RETRY) {
 		x->r->cookies++;
 		ike_load_init_req(&s->hs, x->o->params);
@@ -165,8 +162,8 @@ static void on_init_resp(struct run *x, struct slot *s, const uint8_t *buf,
 	}
 	if (rc != IKE_LOAD_OK)
 		return fail(x, s, rc, notify, why);
-	s->req_len = ike_load_auth_req(&s->hs, x->o->params, s->req,
-				       sizeof(s->req));
+	s->req_len =
+		ike_load_auth_req(&s->hs, x->o->params, s->req, sizeof(s->req));
 	if (s->req_len == 0)
 		return fail(x, s, IKE_LOAD_BAD, 0, IKE_LOAD_BAD_BUILD);
 	next_request(x, s, SLOT_AUTH, now);
@@ -179,8 +176,7 @@ static void on_auth_resp(struct run *x, struct slot *s, uint8_t *buf,
 	uint16_t notify = 0;
 	enum ike_load_rc rc;
 
-	rc = ike_load_auth_resp(&s->hs, x->o->params, buf, len, &notify,
-				&why);
+	rc = ike_load_auth_resp(&s->hs, x->o->params, buf, len, &notify, &why);
 	if (rc != IKE_LOAD_OK)
 		return fail(x, s, rc, notify, why);
 	established(x, s, now);
@@ -258,9 +254,9 @@ static void receive(struct run *x)
 	int n;
 
 	for (int i = 0; i < RX_BURST; i++) {
-		iov[i] = (struct iovec){ x->rx[i], sizeof(x->rx[i]) };
-		mm[i].msg_hdr = (struct msghdr){ .msg_iov = &iov[i],
-						 .msg_iovlen = 1 };
+		iov[i] = (struct iovec){x->rx[i], sizeof(x->rx[i])};
+		mm[i].msg_hdr =
+			(struct msghdr){.msg_iov = &iov[i], .msg_iovlen = 1};
 	}
 	do {
 		uint64_t now;
@@ -351,7 +347,7 @@ static void run_free(struct run *x)
 static void loop(struct run *x)
 {
 	const struct ike_load_opts *o = x->o;
-	struct pollfd pfd = { .fd = o->fd, .events = POLLIN };
+	struct pollfd pfd = {.fd = o->fd, .events = POLLIN};
 	uint64_t now = now_us(), next_tick = now + TICK_US;
 	uint64_t end = now + o->max_ms * 1000u;
 
@@ -373,8 +369,8 @@ static void loop(struct run *x)
 			next_tick = now + TICK_US;
 		}
 	}
-	x->r->seconds = ((x->last_up_us ? x->last_up_us : now) - x->t0_us) /
-			1e6;
+	x->r->seconds =
+		((x->last_up_us ? x->last_up_us : now) - x->t0_us) / 1e6;
 }
 
 int ike_load_run(const struct ike_load_opts *o, struct ike_load_result *r)

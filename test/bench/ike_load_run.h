@@ -25,7 +25,7 @@
 #include "ike_load_msg.h"
 #include "ike_load_sink.h"
 
-#define IKE_LOAD_WINDOW_MAX (1u << 16)
+#define IKE_LOAD_WINDOW_MAX   (1u << 16)
 #define IKE_LOAD_NOTIFY_KINDS 8 /* distinct notify types kept apart */
 
 struct ike_load_opts {
@@ -48,12 +48,12 @@ struct ike_load_notified {
 
 struct ike_load_result {
 	uint64_t started, established, deleted;
-	uint64_t timeouts;    /* no answer after `tries` sends */
-	uint64_t notified;    /* an error notify instead of an answer */
+	uint64_t timeouts; /* no answer after `tries` sends */
+	uint64_t notified; /* an error notify instead of an answer */
 	struct ike_load_notified notify[IKE_LOAD_NOTIFY_KINDS];
 	uint64_t bad[IKE_LOAD_BAD_COUNT]; /* refused responses, by reason */
 	uint64_t retransmits, cookies, stale, send_errors, socket_errors;
-	double seconds;	      /* first request to the last IKE SA up */
+	double seconds; /* first request to the last IKE SA up */
 	double lat_p50_ms, lat_p99_ms, lat_max_ms; /* request to SA up */
 };
 

@@ -8,7 +8,7 @@
 
 #include "chan.h"
 
-#define SINK_BURST    64
+#define SINK_BURST     64
 #define SINK_EVT_SLOTS 64 /* we send no events */
 
 struct ike_load_sink {
@@ -17,8 +17,7 @@ struct ike_load_sink {
 	struct chan_msg msgs[SINK_BURST];
 };
 
-struct ike_load_sink *ike_load_sink_create(const char *name,
-					   uint32_t cmd_slots)
+struct ike_load_sink *ike_load_sink_create(const char *name, uint32_t cmd_slots)
 {
 	struct ike_load_sink *s = calloc(1, sizeof(*s));
 	char why[256] = "";

@@ -22,10 +22,10 @@
 #include "ike_gen.h"
 #include "ike_load_msg.h"
 
-#define PSK    "load-test-psk-0123456789abcdef"
-#define ID     "c42.load.test"
-#define SPI_I  0x0102030405060708ull
-#define SPI_R  0x1112131415161718ull
+#define PSK	    "load-test-psk-0123456789abcdef"
+#define ID	    "c42.load.test"
+#define SPI_I	    0x0102030405060708ull
+#define SPI_R	    0x1112131415161718ull
 #define CHILD_SPI_R 0xc0ffee01u
 
 /* The responder's side of one handshake. */
@@ -62,15 +62,16 @@ static const struct algo *alg(enum algo_id id)
 
 static void setup_group(enum algo_id group)
 {
-	static const uint8_t ni[IKE_LOAD_NONCE_LEN] = { 1, 2, 3, 4 };
+	static const uint8_t ni[IKE_LOAD_NONCE_LEN] = {1, 2, 3, 4};
 
 	ike_load_params_free(&params);
 	ike_dh_free(rs.dh);
 	memset(&rs, 0, sizeof(rs));
-	assert_int_equal(ike_load_params_init(&params, alg(group),
-			     (struct ike_slice){ (const uint8_t *)PSK,
-						 strlen(PSK) }),
-			 0);
+	assert_int_equal(
+		ike_load_params_init(
+			&params, alg(group),
+			(struct ike_slice){(const uint8_t *)PSK, strlen(PSK)}),
+		0);
 	addr_parse("127.0.0.1", &params.local.addr);
 	params.local.port = 40000;
 	addr_parse("127.0.0.2", &params.remote.addr);
@@ -121,15 +122,15 @@ static void resp_derive(const struct ike_msg *req)
 	const struct algo *prf = alg(ALGO_PRF_HMAC_SHA256);
 	const struct algo *encr = alg(ALGO_AES_256_CBC);
 	const struct algo *integ = alg(ALGO_HMAC_SHA256_128);
-	struct ike_slice ni = req->nonce, nr = { rs.nr, sizeof(rs.nr) };
+	struct ike_slice ni = req->nonce, nr = {rs.nr, sizeof(rs.nr)};
 
 	assert_int_equal(ike_dh_derive(rs.dh, req->ke.data.ptr,
 				       req->ke.data.len, gir, sizeof(gir)),
 			 IKE_DH_OK);
 	assert_int_equal(
 		ike_skeyseed(prf, ni, nr,
-			     (struct ike_slice){ gir, ike_dh_secret_len(
-							      params.group) },
+			     (struct ike_slice){
+				     gir, ike_dh_secret_len(params.group)},
 			     seed),
 		0);
 	assert_int_equal(ike_keys_sa(&rs.keys, prf, encr, integ, seed, ni, nr,
@@ -201,14 +202,13 @@ static void gen_resp_child(struct ike_gen *g, const struct twist *tw)
 	struct ike_ts vip = {
 		.type = IKE_TS_IPV4_ADDR_RANGE,
 		.end_port = 0xffff,
-		.start = { .family = ADDR_V4, .bytes = { 10, 64, 0, 9 } },
-		.end = { .family = ADDR_V4, .bytes = { 10, 64, 0, 9 } },
+		.start = {.family = ADDR_V4, .bytes = {10, 64, 0, 9}},
+		.end = {.family = ADDR_V4, .bytes = {10, 64, 0, 9}},
 	};
 
 	if (!tw->no_sa) {
 		ike_gen_sa_begin(g);
-		ike_gen_proposal(g, 1, IKE_PROTO_ESP, (const uint8_t *)&spi,
-				 4);
+		ike_gen_proposal(g, 1, IKE_PROTO_ESP, (const uint8_t *)&spi, 4);
 		ike_gen_transform(g, IKE_XF_ESN, IKE_ESN_NO, 0);
 		ike_gen_transform(g, IKE_XF_INTEG, 12, 0);
 		ike_gen_transform(g, IKE_XF_ENCR, 12, 256);
@@ -222,23 +222,21 @@ static void gen_resp_child(struct ike_gen *g, const struct twist *tw)
  * the CHILD SA) into buf; its length. */
 static size_t resp_auth(const struct twist *tw)
 {
-	static const uint8_t idr[] = { IKE_ID_FQDN, 0, 0, 0, 'g', 'w' };
-	static const uint8_t vip[] = { 10, 64, 0, 9 };
+	static const uint8_t idr[] = {IKE_ID_FQDN, 0, 0, 0, 'g', 'w'};
+	static const uint8_t vip[] = {10, 64, 0, 9};
 	const char *psk = tw->psk ? tw->psk : PSK;
 	uint8_t auth[IKE_PRF_MAX];
 	struct ike_gen g;
 	size_t len = 0;
 
 	assert_int_equal(
-		ike_auth_psk(alg(ALGO_PRF_HMAC_SHA256),
-			     (struct ike_slice){ (const uint8_t *)psk,
-						 strlen(psk) },
-			     (struct ike_slice){ rs.init_resp,
-						 rs.init_resp_len },
-			     (struct ike_slice){ hs.ni, sizeof(hs.ni) },
-			     (struct ike_slice){ rs.keys.sk_pr,
-						 rs.keys.p_len },
-			     (struct ike_slice){ idr, sizeof(idr) }, auth),
+		ike_auth_psk(
+			alg(ALGO_PRF_HMAC_SHA256),
+			(struct ike_slice){(const uint8_t *)psk, strlen(psk)},
+			(struct ike_slice){rs.init_resp, rs.init_resp_len},
+			(struct ike_slice){hs.ni, sizeof(hs.ni)},
+			(struct ike_slice){rs.keys.sk_pr, rs.keys.p_len},
+			(struct ike_slice){idr, sizeof(idr)}, auth),
 		0);
 	ike_gen_init(&g, buf, sizeof(buf));
 	ike_gen_hdr(&g, SPI_I, SPI_R, IKE_EX_IKE_AUTH, IKE_FLAG_RESPONSE, 1);
@@ -260,7 +258,7 @@ static size_t resp_auth(const struct twist *tw)
 /* Run IKE_SA_INIT to the point where IKE_AUTH can be sent. */
 static void handshake_init(enum algo_id group)
 {
-	const struct twist none = { 0 };
+	const struct twist none = {0};
 	enum ike_load_bad why = IKE_LOAD_BAD_NONE;
 	uint16_t notify = 0;
 
@@ -274,7 +272,7 @@ static void handshake_init(enum algo_id group)
 
 static void test_init_request(void **state)
 {
-	const enum algo_id groups[] = { ALGO_MODP2048, ALGO_CURVE25519 };
+	const enum algo_id groups[] = {ALGO_MODP2048, ALGO_CURVE25519};
 	uint8_t h[20];
 
 	(void)state;
@@ -295,9 +293,9 @@ static void test_init_request(void **state)
 		assert_int_equal(p->protocol, IKE_PROTO_IKE);
 		assert_int_equal(p->spi.len, 0);
 		assert_int_equal(p->n_transforms, 4);
-		assert_ptr_equal(algo_by_iana(ALGO_ENCR, p->xf[0].id,
-					      p->xf[0].key_bits),
-				 alg(ALGO_AES_256_CBC));
+		assert_ptr_equal(
+			algo_by_iana(ALGO_ENCR, p->xf[0].id, p->xf[0].key_bits),
+			alg(ALGO_AES_256_CBC));
 		assert_int_equal(p->xf[1].type, IKE_XF_PRF);
 		assert_int_equal(p->xf[2].type, IKE_XF_INTEG);
 		assert_int_equal(p->xf[3].id, alg(groups[k])->iana);
@@ -332,8 +330,8 @@ static void test_init_response_keys(void **state)
 
 static void test_cookie_retry(void **state)
 {
-	static const uint8_t cookie[16] = { 0xc0, 0x0c, 0x1e };
-	const struct twist tw = { .cookie = cookie };
+	static const uint8_t cookie[16] = {0xc0, 0x0c, 0x1e};
+	const struct twist tw = {.cookie = cookie};
 	enum ike_load_bad why = IKE_LOAD_BAD_NONE;
 	uint16_t notify = 0;
 	size_t len;
@@ -388,17 +386,17 @@ static void test_init_response_refused(void **state)
 	uint16_t notify = 0;
 
 	(void)state;
-	init_refused(&(struct twist){ .notify = IKE_N_NO_PROPOSAL_CHOSEN },
+	init_refused(&(struct twist){.notify = IKE_N_NO_PROPOSAL_CHOSEN},
 		     IKE_LOAD_NOTIFY, 0, IKE_N_NO_PROPOSAL_CHOSEN);
-	init_refused(&(struct twist){ .ke_group = 14 }, IKE_LOAD_BAD,
+	init_refused(&(struct twist){.ke_group = 14}, IKE_LOAD_BAD,
 		     IKE_LOAD_BAD_KE, 0);
-	init_refused(&(struct twist){ .prf = 7 }, IKE_LOAD_BAD,
+	init_refused(&(struct twist){.prf = 7}, IKE_LOAD_BAD,
 		     IKE_LOAD_BAD_PROPOSAL, 0);
-	init_refused(&(struct twist){ .spi_i = 99 }, IKE_LOAD_BAD,
+	init_refused(&(struct twist){.spi_i = 99}, IKE_LOAD_BAD,
 		     IKE_LOAD_BAD_HEADER, 0);
 
 	/* Truncated: the header length no longer matches. */
-	init_refused(&(struct twist){ 0 }, IKE_LOAD_OK, 0, 0);
+	init_refused(&(struct twist){0}, IKE_LOAD_OK, 0, 0);
 	assert_int_equal(ike_load_init_resp(&hs, &params, rs.init_resp,
 					    rs.init_resp_len - 1, &notify,
 					    &why),
@@ -430,18 +428,18 @@ static void test_auth_request(void **state)
 	assert_int_equal(msg.auth.method, IKE_AUTH_SHARED_KEY_MIC);
 	assert_true(ike_auth_psk_check(
 		alg(ALGO_PRF_HMAC_SHA256),
-		(struct ike_slice){ (const uint8_t *)PSK, strlen(PSK) },
-		(struct ike_slice){ hs.init_req, hs.init_req_len },
-		(struct ike_slice){ rs.nr, sizeof(rs.nr) },
-		(struct ike_slice){ rs.keys.sk_pi, rs.keys.p_len },
-		msg.idi.body, msg.auth.data));
+		(struct ike_slice){(const uint8_t *)PSK, strlen(PSK)},
+		(struct ike_slice){hs.init_req, hs.init_req_len},
+		(struct ike_slice){rs.nr, sizeof(rs.nr)},
+		(struct ike_slice){rs.keys.sk_pi, rs.keys.p_len}, msg.idi.body,
+		msg.auth.data));
 	assert_false(ike_auth_psk_check(
 		alg(ALGO_PRF_HMAC_SHA256),
-		(struct ike_slice){ (const uint8_t *)"other", 5 },
-		(struct ike_slice){ hs.init_req, hs.init_req_len },
-		(struct ike_slice){ rs.nr, sizeof(rs.nr) },
-		(struct ike_slice){ rs.keys.sk_pi, rs.keys.p_len },
-		msg.idi.body, msg.auth.data));
+		(struct ike_slice){(const uint8_t *)"other", 5},
+		(struct ike_slice){hs.init_req, hs.init_req_len},
+		(struct ike_slice){rs.nr, sizeof(rs.nr)},
+		(struct ike_slice){rs.keys.sk_pi, rs.keys.p_len}, msg.idi.body,
+		msg.auth.data));
 
 	assert_int_equal(msg.cp.type, IKE_CFG_REQUEST);
 	assert_int_equal(msg.cp.n_attrs, 1);
@@ -478,7 +476,7 @@ static void test_auth_response(void **state)
 	uint16_t notify = 0;
 
 	(void)state;
-	assert_int_equal(auth_resp(&(struct twist){ 0 }, &why, &notify),
+	assert_int_equal(auth_resp(&(struct twist){0}, &why, &notify),
 			 IKE_LOAD_OK);
 	assert_int_equal(hs.vip.family, ADDR_V4);
 	assert_int_equal(hs.vip.bytes[1], 64);
@@ -493,32 +491,33 @@ static void test_auth_response_refused(void **state)
 	size_t len;
 
 	(void)state;
-	assert_int_equal(auth_resp(&(struct twist){ .psk = "wrong" }, &why,
-				   &notify),
-			 IKE_LOAD_BAD);
+	assert_int_equal(
+		auth_resp(&(struct twist){.psk = "wrong"}, &why, &notify),
+		IKE_LOAD_BAD);
 	assert_int_equal(why, IKE_LOAD_BAD_AUTH);
-	assert_int_equal(auth_resp(&(struct twist){ .no_cp = true }, &why,
-				   &notify),
-			 IKE_LOAD_BAD);
+	assert_int_equal(
+		auth_resp(&(struct twist){.no_cp = true}, &why, &notify),
+		IKE_LOAD_BAD);
 	assert_int_equal(why, IKE_LOAD_BAD_CP);
-	assert_int_equal(auth_resp(&(struct twist){ .no_sa = true }, &why,
-				   &notify),
-			 IKE_LOAD_BAD);
+	assert_int_equal(
+		auth_resp(&(struct twist){.no_sa = true}, &why, &notify),
+		IKE_LOAD_BAD);
 	assert_int_equal(why, IKE_LOAD_BAD_CHILD);
 	assert_int_equal(
-		auth_resp(&(struct twist){ .notify =
-						   IKE_N_INTERNAL_ADDRESS_FAILURE },
-			  &why, &notify),
+		auth_resp(
+			&(struct twist){.notify =
+						IKE_N_INTERNAL_ADDRESS_FAILURE},
+			&why, &notify),
 		IKE_LOAD_NOTIFY);
 	assert_int_equal(notify, IKE_N_INTERNAL_ADDRESS_FAILURE);
 
 	/* One flipped bit of ciphertext: the ICV no longer matches. */
 	handshake_init(ALGO_CURVE25519);
-	len = resp_auth(&(struct twist){ 0 });
+	len = resp_auth(&(struct twist){0});
 	buf[len - 20] ^= 1;
-	assert_int_equal(ike_load_auth_resp(&hs, &params, buf, len, &notify,
-					    &why),
-			 IKE_LOAD_BAD);
+	assert_int_equal(
+		ike_load_auth_resp(&hs, &params, buf, len, &notify, &why),
+		IKE_LOAD_BAD);
 	assert_int_equal(why, IKE_LOAD_BAD_SK);
 }
 
@@ -566,12 +565,10 @@ int main(void)
 		cmocka_unit_test_teardown(test_init_request, teardown),
 		cmocka_unit_test_teardown(test_init_response_keys, teardown),
 		cmocka_unit_test_teardown(test_cookie_retry, teardown),
-		cmocka_unit_test_teardown(test_init_response_refused,
-					  teardown),
+		cmocka_unit_test_teardown(test_init_response_refused, teardown),
 		cmocka_unit_test_teardown(test_auth_request, teardown),
 		cmocka_unit_test_teardown(test_auth_response, teardown),
-		cmocka_unit_test_teardown(test_auth_response_refused,
-					  teardown),
+		cmocka_unit_test_teardown(test_auth_response_refused, teardown),
 		cmocka_unit_test_teardown(test_delete, teardown),
 		cmocka_unit_test(test_bad_names),
 	};

@@ -109,17 +109,21 @@ static uint64_t t_now(void *arg)
 }
 
 static const struct ike_engine_ops ops = {
-	.send = net_send, .dp_send = dp_send, .timer_add = t_add,
-	.timer_cancel = t_cancel, .now_ms = t_now,
+	.send = net_send,
+	.dp_send = dp_send,
+	.timer_add = t_add,
+	.timer_cancel = t_cancel,
+	.now_ms = t_now,
 };
 
 static void use(enum algo_id group, const char *psk)
 {
 	ike_load_params_free(&params);
-	assert_int_equal(ike_load_params_init(&params, algo_by_id(group),
-			     (struct ike_slice){ (const uint8_t *)psk,
-						 strlen(psk) }),
-			 0);
+	assert_int_equal(
+		ike_load_params_init(
+			&params, algo_by_id(group),
+			(struct ike_slice){(const uint8_t *)psk, strlen(psk)}),
+		0);
 	params.local = client_ep;
 	params.remote = gw_ep;
 }
@@ -222,8 +226,7 @@ static void test_setup_accepted(void **state)
 
 	/* The pool's first address, a CHILD SA pair installed. */
 	assert_int_equal(hs.vip.family, ADDR_V4);
-	assert_memory_equal(hs.vip.bytes, ((uint8_t[]){ 172, 16, 1, 100 }),
-			    4);
+	assert_memory_equal(hs.vip.bytes, ((uint8_t[]){172, 16, 1, 100}), 4);
 	assert_int_not_equal(hs.child_spi_r, 0);
 	assert_int_equal(sa_add, 2);
 	assert_int_equal(pol_add, 2);
@@ -305,9 +308,9 @@ static void test_retransmit_answered_again(void **state)
 	assert_int_equal(sent_len, first_len);
 	assert_memory_equal(sent, first, first_len);
 	assert_int_equal(ike_engine_n_half_open(eng), 1);
-	assert_int_equal(ike_load_init_resp(&hs, &params, sent, sent_len,
-					    &notify, &why),
-			 IKE_LOAD_OK);
+	assert_int_equal(
+		ike_load_init_resp(&hs, &params, sent, sent_len, &notify, &why),
+		IKE_LOAD_OK);
 	assert_int_equal(auth(&notify), IKE_LOAD_OK);
 }
 
@@ -324,8 +327,8 @@ int main(void)
 						teardown),
 		cmocka_unit_test_setup_teardown(test_other_group, setup,
 						teardown),
-		cmocka_unit_test_setup_teardown(
-			test_retransmit_answered_again, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_retransmit_answered_again,
+						setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
