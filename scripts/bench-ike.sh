@@ -29,7 +29,9 @@
 # loopback, which needs port 500 free and root anyway to bind it.
 # --quick: 2,000 setups once and 5,000 held, to check the script.
 set -euo pipefail
-cd "$(dirname "$0")/.."
+self=$(realpath "$0")
+here=$PWD
+cd "$(dirname "$self")/.."
 
 json='' setups=10000 repeat=3 hold=100000 window=64 hold_group=curve25519
 while [[ $# -gt 0 ]]; do
@@ -41,18 +43,18 @@ while [[ $# -gt 0 ]]; do
 	--window) window=$2; shift 2 ;;
 	--hold-group) hold_group=$2; shift 2 ;;
 	--quick) setups=2000 repeat=1 hold=5000; shift ;;
-	-h|--help) sed -n '3,32p' "$0"; exit 0 ;;
+	-h|--help) sed -n '3,30p' "$self"; exit 0 ;;
 	*) echo "bench-ike: unknown option $1" >&2; exit 2 ;;
 	esac
 done
-[[ -z $json || $json == /* ]] || json=$PWD/$json
+[[ -z $json || $json == /* ]] || json=$here/$json
 
 build=${BUILD:-build}
 
 # Re-run inside a network namespace of our own when we can.
 if [[ -z ${BENCH_IKE_INNER:-} && $(id -u) == 0 ]] &&
 	unshare -n true 2>/dev/null; then
-	exec env BENCH_IKE_INNER=1 BUILD="$build" unshare -n "$0" \
+	exec env BENCH_IKE_INNER=1 BUILD="$build" unshare -n "$self" \
 		--setups "$setups" --repeat "$repeat" --hold "$hold" \
 		--window "$window" \
 		--hold-group "$hold_group" ${json:+--json "$json"}
