@@ -14,6 +14,10 @@
  * Every wait is bounded: a handshake lives at most the sum of its
  * retransmission intervals, and the whole run at most max_ms.
  *
+ * XXX One socket, IPv4, the port it started on: no move to port 4500 when
+ * the NAT detection hashes disagree (they agree on loopback), no IKE
+ * fragmentation, and INVALID_KE_PAYLOAD is counted, not retried.
+ *
  * Single-threaded.
  */
 #ifndef ESPGW_IKE_LOAD_RUN_H
