@@ -59,8 +59,8 @@ static void transmit(struct run *x, struct slot *s, uint64_t now)
 {
 	const uint8_t *buf = s->state == SLOT_INIT ? s->hs.init_req : s->req;
 	size_t len = s->state == SLOT_INIT ? s->hs.init_req_len : s->req_len;
-	uint64_t wait = (uint64_t)x->o->timeout_ms * 1000u
-			<< (s->tries ? s->tries - 1 : 0);
+	/* timeout_ms after the first send, twice as long after each next */
+	uint64_t wait = ((uint64_t)x->o->timeout_ms * 1000u) << s->tries;
 
 	if (send(x->o->fd, buf, len, 0) < 0)
 		x->r->send_errors++; /* the timer sends it again */
