@@ -34,10 +34,11 @@ raw_runs=${RAW_RUNS:-5}
 raw_seconds=0.3
 slice=(--slice 0.2 --slices 5)
 args=()
+json=
 while [[ $# -gt 0 ]]; do
 	case $1 in
 	--quick) raw_runs=3; raw_seconds=0.1; slice=(--slice 0.05 --slices 3) ;;
-	--json) args+=("$1" "$2"); shift ;;
+	--json) json=$2; shift ;;
 	--mem) mem=$2; shift ;;
 	*) args+=("$1") ;;
 	esac
@@ -118,9 +119,14 @@ perf_run() {
 		awk -F, '$1 ~ /^[0-9]+$/ && NF >= 10 { print $8 }'
 }
 
-echo "raw crypto: $perf, crypto_aesni_mb, one worker lcore, best of" \
-	"$raw_runs; memory: $mem pages" >&2
+# One case (direction, suite, frame) at a time: its raw figure, then
+# espgw's, seconds apart, so that a machine whose load changes still
+# compares like with like.
+echo "raw: $perf, crypto_aesni_mb, one worker lcore, best of $raw_runs;" \
+	"memory: $mem pages; load average: $(cut -d' ' -f1-3 /proc/loadavg)"
 "$bench" --sizes "${args[@]}" >"$tmp/sizes"
+intro=()
+n=0
 while read -r dir suite frame buf; do
 	best=0
 	for ((i = 0; i < raw_runs; i++)); do
@@ -131,12 +137,17 @@ while read -r dir suite frame buf; do
 			cat "$tmp/perf.err" >&2
 			exit 1
 		fi
-		best=$(awk -v a="$best" -v b="$m" 'BEGIN { print (b > a) ? b : a }')
+		best=$(awk -v a="$best" -v b="$m" \
+			'BEGIN { print (b > a) ? b : a }')
 	done
-	echo "$dir $suite $buf $best"
-	echo "  $dir $suite frame $frame: buffer $buf B: $best Mops" >&2
-done <"$tmp/sizes" >"$tmp/raw"
-
-echo "load average before espgw: $(cut -d' ' -f1-3 /proc/loadavg)" >&2
-"$bench" --raw "$tmp/raw" --mem "$mem" "${slice[@]}" "${args[@]}"
-echo "load average after espgw: $(cut -d' ' -f1-3 /proc/loadavg)" >&2
+	echo "$dir $suite $buf $best" >"$tmp/raw"
+	n=$((n + 1))
+	"$bench" --raw "$tmp/raw" --mem "$mem" "${slice[@]}" "${args[@]}" \
+		--dir "$dir" --algo "$suite" --frames "$frame" \
+		--json "$tmp/part-$n.json" "${intro[@]}"
+	intro=(--no-intro)
+done <"$tmp/sizes"
+echo "load average at the end: $(cut -d' ' -f1-3 /proc/loadavg)"
+if [[ -n $json ]]; then
+	jq -s add "$tmp"/part-*.json >"$json"
+fi

@@ -8,15 +8,16 @@
  *   esp_bench [--algo cbc,gcm] [--frames 64,512,1400] [--sas 1,10000]
  *             [--workers 1,2] [--dir encap,decap] [--slice SECONDS]
  *             [--slices N] [--burst B] [--mem huge|4k|auto] [--raw FILE]
- *             [--json FILE] [--skip-preempted]
+ *             [--json FILE] [--skip-preempted] [--no-intro]
  *   esp_bench --sizes [--algo ...] [--frames ...]
  *
  * --sizes prints "direction suite frame bytes" lines: the ESP ciphertext
  * length of each frame (inner packet, padding, trailer), the buffer size
  * the raw figure is measured at.  --mem chooses the EAL's memory: huge
  * (--in-memory, needs 256 free 2 MiB hugepages), 4k (--no-huge) or auto
- * (huge if there are enough free, the default).  Frames are Ethernet frames, FCS included
- * (bench_pkt.h); the inner packet is IPv4/UDP, tunnel mode, no NAT-T.
+ * (huge if there are enough free, the default).  Frames are Ethernet
+ * frames, FCS included (bench_pkt.h); the inner packet is IPv4/UDP, tunnel
+ * mode, no NAT-T.
  *
  * What is timed: esp_outb_process() (encap) or esp_inb_process() (decap)
  * on a burst of mbufs, and nothing else: no RX, TX or lookups.  Between
@@ -59,40 +60,16 @@
 #include <rte_launch.h>
 #include <rte_lcore.h>
 #include <rte_mbuf.h>
-#include <rte_pause.h>
 
 #include "addr.h"
 #include "algo.h"
 #include "bench_pkt.h"
 #include "bench_report.h"
-#include "esp_inb.h"
-#include "esp_outb.h"
+#include "bench_run.h"
 #include "esp_pad.h"
-#include "esp_sa.h"
 
-#define MAX_LIST      8
-#define MAX_WORKERS   2
-#define BURST_MAX     256
-#define SLICES_MAX    32
-#define STRIDE        7919u /* a prime */
-#define WARMUP_ROUNDS 2000
-#define REPLAY_WINDOW 128 /* the road-warrior example's */
-#define DEADLINE_S    60.0 /* wall time one slice may take at most */
-/*
- * A timed burst that takes this many times the fastest warm-up burst was
- * preempted (a scheduler slice is milliseconds, a burst tens of
- * microseconds).  Such bursts are counted, and left out only with
- * --skip-preempted: crypto-perf's raw figure cannot leave them out, and
- * the two are compared.
- */
-#define PREEMPTED     8
-#define MAX_RESULTS   256
-
-struct suite {
-	const char *key;  /* --algo */
-	const char *name; /* the table's */
-	uint16_t cipher, integ;
-};
+#define MAX_LIST    8
+#define MAX_RESULTS 256
 
 static const struct suite suites[] = {
 	{ "cbc", "aes-256-cbc+hmac-sha256-128", ALGO_AES_256_CBC,
@@ -108,51 +85,11 @@ struct opts {
 	enum mem mem;
 	uint32_t frames[MAX_LIST], sas[MAX_LIST], workers[MAX_LIST];
 	unsigned int n_frames, n_sas, n_workers;
-	bool encap, decap, sizes, skip_preempted;
+	bool encap, decap, sizes, skip_preempted, no_intro;
 	double slice_s;
 	unsigned int slices;
 	uint16_t burst;
 	const char *raw, *json;
-};
-
-/* N outbound SAs and their inbound twins (same SPI and keys). */
-struct sa_set {
-	uint32_t n;
-	struct esp_sa **out, **in;
-};
-
-struct run;
-
-struct worker {
-	unsigned int id;
-	struct run *run;
-	struct esp_crypto *cx;
-	struct rte_mbuf *mb[BURST_MAX];
-	struct esp_sa *sa[BURST_MAX];
-	uint32_t idx[BURST_MAX];
-	uint8_t why[BURST_MAX];
-	uint32_t cur;    /* (k * stride) mod span for the k-th packet */
-	uint64_t cycles; /* timed, all slices */
-	uint64_t packets;
-	uint64_t fastest;     /* cycles of the fastest warm-up burst */
-	uint64_t interrupted; /* bursts left out: the lcore was preempted */
-	double rate[SLICES_MAX]; /* packets per second per slice */
-	const char *err;
-};
-
-/* One measurement. */
-struct run {
-	const struct sa_set *set;
-	bool decap;
-	uint32_t n_sas, workers, span, stride;
-	uint16_t burst;
-	unsigned int slices;
-	uint64_t slice_cycles;
-	uint32_t ip_len, out_len;
-	uint8_t ip[BENCH_IP_MAX];
-	bool skip_preempted;
-	uint32_t ready; /* start barrier */
-	struct worker *w[MAX_WORKERS];
 };
 
 static struct worker workers[MAX_WORKERS];
@@ -173,7 +110,7 @@ static void usage(void)
 		"[--slice S] [--slices N]\n"
 		"                 [--burst B] [--mem huge|4k|auto] "
 		"[--raw FILE] [--json FILE]\n"
-		"                 [--skip-preempted]\n"
+		"                 [--skip-preempted] [--no-intro]\n"
 		"       esp_bench --sizes [--algo ...] [--frames ...] "
 		"[--dir ...]\n");
 	exit(2);
@@ -199,8 +136,13 @@ static unsigned int parse_list(char *s, uint32_t *v, uint32_t lo,
 	return n;
 }
 
+/* A later --algo or --dir replaces an earlier one. */
 static void parse_words(char *s, struct opts *o, bool algo)
 {
+	if (algo)
+		memset(o->suite_on, 0, sizeof(o->suite_on));
+	else
+		o->encap = o->decap = false;
 	for (char *t = strtok(s, ","); t != NULL; t = strtok(NULL, ",")) {
 		bool ok = false;
 
@@ -261,7 +203,8 @@ static void opts_parse(int argc, char **argv, struct opts *o)
 		{ "slices", 1, NULL, 'n' },  { "burst", 1, NULL, 'b' },
 		{ "raw", 1, NULL, 'r' },     { "json", 1, NULL, 'j' },
 		{ "sizes", 0, NULL, 'z' },   { "mem", 1, NULL, 'm' },
-		{ "skip-preempted", 0, NULL, 'p' }, { NULL, 0, NULL, 0 },
+		{ "skip-preempted", 0, NULL, 'p' },
+		{ "no-intro", 0, NULL, 'q' }, { NULL, 0, NULL, 0 },
 	};
 	uint32_t v[MAX_LIST];
 	int c;
@@ -296,6 +239,7 @@ static void opts_parse(int argc, char **argv, struct opts *o)
 		case 'j': o->json = optarg; break;
 		case 'z': o->sizes = true; break;
 		case 'p': o->skip_preempted = true; break;
+		case 'q': o->no_intro = true; break;
 		case 'm':
 			o->mem = strcmp(optarg, "huge") == 0 ? MEM_HUGE
 				 : strcmp(optarg, "4k") == 0 ? MEM_4K
@@ -345,249 +289,6 @@ static void print_sizes(const struct opts *o)
 	}
 }
 
-/* ---- SAs ---- */
-
-static uint64_t mix64(uint64_t x)
-{
-	x += 0x9e3779b97f4a7c15ull;
-	x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ull;
-	x = (x ^ (x >> 27)) * 0x94d049bb133111ebull;
-	return x ^ (x >> 31);
-}
-
-/* Benchmark keys, different for every SA: not secrets. */
-static void params_of(struct esp_params *p, const struct suite *su,
-		      uint32_t i, uint8_t dir)
-{
-	char peer[32];
-
-	memset(p, 0, sizeof(*p));
-	p->spi = 0x1000 + i;
-	p->dir = dir;
-	p->mode = ESP_MODE_TUNNEL;
-	p->cipher = su->cipher;
-	p->integ = su->integ;
-	p->replay_window = REPLAY_WINDOW;
-	snprintf(peer, sizeof(peer), "198.51.%u.%u", 100 + i / 250,
-		 1 + i % 250);
-	addr_parse(dir == ESP_DIR_OUT ? "203.0.113.1" : peer, &p->local);
-	addr_parse(dir == ESP_DIR_OUT ? peer : "203.0.113.1", &p->remote);
-	for (size_t k = 0; k < sizeof(p->cipher_key); k += 8) {
-		uint64_t x = mix64(i * 4ull + k);
-
-		memcpy(p->cipher_key + k, &x, 8);
-		x = mix64(~(i * 4ull + k));
-		memcpy(p->auth_key + k, &x, 8);
-		memcpy(p->auth_key + 32 + k, &x, 8);
-	}
-	memcpy(p->salt, p->auth_key + 8, ESP_SALT_LEN);
-}
-
-static void sa_set_free(struct sa_set *s)
-{
-	for (uint32_t i = 0; i < s->n; i++) {
-		esp_sa_free(s->out[i]);
-		esp_sa_free(s->in[i]);
-	}
-	free(s->out);
-	free(s->in);
-	memset(s, 0, sizeof(*s));
-}
-
-static int sa_set_create(struct sa_set *s, const struct suite *su,
-			 uint32_t n, struct esp_crypto *cx)
-{
-	struct esp_params p;
-	const char *err = NULL;
-
-	s->out = calloc(n, sizeof(s->out[0]));
-	s->in = calloc(n, sizeof(s->in[0]));
-	if (s->out == NULL || s->in == NULL)
-		return -1;
-	for (s->n = 0; s->n < n; s->n++) {
-		params_of(&p, su, s->n, ESP_DIR_OUT);
-		s->out[s->n] = esp_sa_create(&p, cx, SOCKET_ID_ANY, &err);
-		params_of(&p, su, s->n, ESP_DIR_IN);
-		s->in[s->n] = esp_sa_create(&p, cx, SOCKET_ID_ANY, &err);
-		if (s->out[s->n] == NULL || s->in[s->n] == NULL) {
-			fprintf(stderr, "esp_bench: SA %u: %s\n", s->n, err);
-			s->n++;
-			sa_set_free(s);
-			return -1;
-		}
-	}
-	return 0;
-}
-
-/* ---- one worker's rounds ---- */
-
-static uint32_t next_sa(struct worker *w)
-{
-	const struct run *r = w->run;
-
-	w->cur = (w->cur + r->stride) % r->span;
-	return r->decap ? w->cur * r->workers + w->id : w->cur;
-}
-
-/* Untimed: fresh cleartext packets on the next SAs of the stream. */
-static void refill(struct worker *w)
-{
-	const struct run *r = w->run;
-
-	for (uint16_t i = 0; i < r->burst; i++) {
-		struct rte_mbuf *m = w->mb[i];
-
-		rte_pktmbuf_reset(m);
-		memcpy(rte_pktmbuf_append(m, (uint16_t)r->ip_len), r->ip,
-		       r->ip_len);
-		w->idx[i] = next_sa(w);
-		w->sa[i] = r->set->out[w->idx[i]];
-	}
-}
-
-static bool all_good(struct worker *w, uint16_t good, const char *what)
-{
-	if (good == w->run->burst)
-		return true;
-	w->err = what;
-	fprintf(stderr, "esp_bench: worker %u: %s dropped a packet: %s\n",
-		w->id, what, esp_drop_name(w->why[good]));
-	return false;
-}
-
-/* One burst; the TSC cycles of the timed call, or 0 after a drop. */
-static uint64_t round_encap(struct worker *w)
-{
-	uint16_t n = w->run->burst, good;
-	uint64_t t;
-
-	refill(w);
-	t = rte_rdtsc();
-	good = esp_outb_process(w->cx, w->mb, w->sa, w->why, n);
-	t = rte_rdtsc() - t;
-	return all_good(w, good, "encap") ? t : 0;
-}
-
-static uint64_t round_decap(struct worker *w)
-{
-	uint16_t n = w->run->burst, good;
-	uint64_t t;
-
-	refill(w);
-	good = esp_outb_process(w->cx, w->mb, w->sa, w->why, n);
-	if (!all_good(w, good, "encap (decap input)"))
-		return 0;
-	for (uint16_t i = 0; i < n; i++) /* order kept: nothing dropped */
-		w->sa[i] = w->run->set->in[w->idx[i]];
-
-	t = rte_rdtsc();
-	good = esp_inb_process(w->cx, w->mb, w->sa, w->why, n);
-	t = rte_rdtsc() - t;
-	return all_good(w, good, "decap") ? t : 0;
-}
-
-static uint64_t one_round(struct worker *w)
-{
-	return w->run->decap ? round_decap(w) : round_encap(w);
-}
-
-/* After a round: decap gave back the cleartext, encap the outer length. */
-static bool output_ok(struct worker *w)
-{
-	const struct run *r = w->run;
-
-	for (uint16_t i = 0; i < r->burst; i++) {
-		const struct rte_mbuf *m = w->mb[i];
-		const void *d = rte_pktmbuf_mtod(m, const void *);
-
-		if (r->decap ? m->pkt_len != r->ip_len ||
-				       memcmp(d, r->ip, r->ip_len) != 0
-			     : m->pkt_len != r->out_len) {
-			fprintf(stderr, "esp_bench: worker %u: wrong output "
-				"(%u bytes)\n", w->id, m->pkt_len);
-			return false;
-		}
-	}
-	return true;
-}
-
-static bool warm_up(struct worker *w)
-{
-	uint64_t c;
-
-	if (one_round(w) == 0 || !output_ok(w))
-		return false;
-	w->fastest = UINT64_MAX;
-	for (unsigned int i = 0; i < WARMUP_ROUNDS; i++) {
-		c = one_round(w);
-		if (c == 0)
-			return false;
-		w->fastest = RTE_MIN(w->fastest, c);
-	}
-	return true;
-}
-
-/* Every worker waits for the others, so that their slices overlap. */
-static bool barrier(struct worker *w)
-{
-	struct run *r = w->run;
-	uint64_t end = rte_rdtsc() + rte_get_tsc_hz() * 10;
-
-	__atomic_add_fetch(&r->ready, 1, __ATOMIC_ACQ_REL);
-	while (__atomic_load_n(&r->ready, __ATOMIC_ACQUIRE) < r->workers) {
-		if (rte_rdtsc() > end)
-			return false;
-		rte_pause();
-	}
-	return true;
-}
-
-static bool slice(struct worker *w, unsigned int s)
-{
-	const struct run *r = w->run;
-	uint64_t hz = rte_get_tsc_hz();
-	uint64_t end = rte_rdtsc() + (uint64_t)(DEADLINE_S * (double)hz);
-	uint64_t cycles = 0, packets = 0, c;
-
-	while (cycles < r->slice_cycles) {
-		c = one_round(w);
-		if (c == 0 || rte_rdtsc() > end)
-			return false;
-		if (c > PREEMPTED * w->fastest) {
-			w->interrupted++;
-			if (r->skip_preempted)
-				continue;
-		}
-		cycles += c;
-		packets += r->burst;
-	}
-	w->rate[s] = (double)packets * (double)hz / (double)cycles;
-	w->cycles += cycles;
-	w->packets += packets;
-	return true;
-}
-
-static int worker_main(void *arg)
-{
-	struct worker *w = arg;
-
-	w->err = NULL;
-	w->cycles = w->packets = w->interrupted = 0;
-	if (!warm_up(w) || !barrier(w))
-		goto fail;
-	for (unsigned int s = 0; s < w->run->slices; s++) {
-		if (!slice(w, s))
-			goto fail;
-	}
-	return 0;
-
-fail:
-	if (w->err == NULL)
-		w->err = "timed out";
-	__atomic_add_fetch(&w->run->ready, 1, __ATOMIC_ACQ_REL);
-	return -1;
-}
-
 /* ---- ratios and output ---- */
 
 static const struct bench_result *find(const struct bench_result *r,
@@ -629,9 +330,10 @@ static void print_intro(void)
 	uint32_t a = workers[0].cx->mgr->used_arch;
 
 	printf("ESP core (esp_outb_process / esp_inb_process), tunnel mode, "
-	       "IPv4, no NAT-T, replay window %u, IPsec-MB %s (%s)\n",
+	       "IPv4, no NAT-T, replay window %u, IPsec-MB %s (%s), %s\n",
 	       REPLAY_WINDOW, imb_get_version_str(),
-	       a < IMB_ARCH_NUM && arch[a] ? arch[a] : "?");
+	       a < IMB_ARCH_NUM && arch[a] ? arch[a] : "?",
+	       huge ? "hugepages" : "4 KiB pages");
 	printf("frame = Ethernet frame with 14 B header and 4 B FCS; the "
 	       "inner IPv4/UDP packet is frame - 18 B; Mpps counts "
 	       "cleartext packets\n");
@@ -711,8 +413,13 @@ static int run_workers(struct run *r)
 	}
 	rc |= worker_main(r->w[0]);
 	rte_eal_mp_wait_lcore();
-	for (uint32_t i = 0; i < r->workers; i++)
-		rc |= r->w[i]->err != NULL ? -1 : 0;
+	for (uint32_t i = 0; i < r->workers; i++) {
+		if (r->w[i]->err != NULL) {
+			fprintf(stderr, "esp_bench: worker %u: %s\n", i,
+				r->w[i]->err);
+			rc = -1;
+		}
+	}
 	return rc;
 }
 
@@ -869,12 +576,15 @@ int main(int argc, char **argv)
 	if (o.raw != NULL && raw_load(&raw, o.raw) < 0)
 		return 1;
 	nw = usable_workers(&o);
-	if (nw == 0 || eal_start(&o, nw) < 0 || workers_create(nw, o.burst) < 0) {
+	if (nw == 0 || eal_start(&o, nw) < 0 ||
+	    workers_create(nw, o.burst) < 0) {
 		fprintf(stderr, "esp_bench: set-up failed\n");
 		return 1;
 	}
-	print_intro();
-	report_header(stdout);
+	if (!o.no_intro) {
+		print_intro();
+		report_header(stdout);
+	}
 	for (size_t s = 0; s < N_SUITES; s++) {
 		if (o.suite_on[s] && measure_suite(&o, &suites[s]) < 0) {
 			fprintf(stderr, "esp_bench: %s failed\n",

@@ -151,6 +151,7 @@ static int sa_params(const struct espgw_config *cfg, const char *name,
 {
 	const struct cfg_static_sa *s = cfg_static_sa_by_name(cfg, name);
 	struct chan_sa c;
+	unsigned int i;
 
 	if (s == NULL || s->direction != CFG_DIR_IN || s->mode !=
 	    CFG_MODE_TUNNEL || s->local_address.family != ADDR_V4) {
@@ -158,9 +159,8 @@ static int sa_params(const struct espgw_config *cfg, const char *name,
 			"tunnel-mode SA named %s\n", cfg->path, name);
 		return -1;
 	}
-	sa_table_static_sa(&cfg->dataplane,
-			   (unsigned int)CFG_INDEX(cfg->dataplane.static_sas, s),
-			   &c);
+	i = (unsigned int)CFG_INDEX(cfg->dataplane.static_sas, s);
+	sa_table_static_sa(&cfg->dataplane, i, &c);
 	if (sa_table_params(&c, cfg->dataplane.replay_window, gw) !=
 	    CHAN_ERR_OK)
 		return -1;
