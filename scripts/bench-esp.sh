@@ -97,9 +97,11 @@ perf_op() {
 		--auth-algo sha2-256-hmac --auth-op verify --auth-key-sz 32 \
 		--digest-sz 16 ;;
 	encap/gcm) echo --optype aead --aead-algo aes-gcm --aead-op encrypt \
-		--aead-key-sz 32 --aead-iv-sz 12 --aead-aad-sz 8 --digest-sz 16 ;;
+		--aead-key-sz 32 --aead-iv-sz 12 --aead-aad-sz 8 \
+		--digest-sz 16 ;;
 	decap/gcm) echo --optype aead --aead-algo aes-gcm --aead-op decrypt \
-		--aead-key-sz 32 --aead-iv-sz 12 --aead-aad-sz 8 --digest-sz 16 ;;
+		--aead-key-sz 32 --aead-iv-sz 12 --aead-aad-sz 8 \
+		--digest-sz 16 ;;
 	esac
 }
 

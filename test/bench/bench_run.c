@@ -199,7 +199,8 @@ static bool warm_up(struct worker *w)
 static bool barrier(struct worker *w)
 {
 	struct run *r = w->run;
-	uint64_t end = rte_rdtsc() + rte_get_tsc_hz() * (uint64_t)DEADLINE_S;
+	uint64_t hz = rte_get_tsc_hz();
+	uint64_t end = rte_rdtsc() + (uint64_t)(DEADLINE_S * (double)hz);
 
 	__atomic_add_fetch(&r->ready, 1, __ATOMIC_ACQ_REL);
 	while (__atomic_load_n(&r->ready, __ATOMIC_ACQUIRE) < r->workers) {
