@@ -319,6 +319,10 @@ out:
 	explicit_bzero(&peer_p, sizeof(peer_p));
 	esp_sa_free(gw);
 	esp_sa_free(peer);
+	esp_crypto_free(cx);
+	rte_mempool_free(pool);
+	if (pool != NULL)
+		rte_eal_cleanup();
 	cfg_free(cfg);
 	return rc;
 }
