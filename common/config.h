@@ -316,6 +316,7 @@ struct cfg_dataplane {
 	uint16_t burst;
 	uint16_t rx_ring, tx_ring;
 	uint32_t replay_window; /* default for SAs, 64..4096 */
+	uint32_t idle_sleep_us; /* 0: workers busy-poll; else nap when idle */
 	char channel[CFG_NAME_MAX]; /* shared-memory segment "/espgw-<name>" */
 	struct cfg_static_sa *static_sas;
 	unsigned int n_static_sas;

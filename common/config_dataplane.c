@@ -262,6 +262,10 @@ static void read_tuning(struct cfg_obj *o, struct cfg_dataplane *dp)
 	 * help where workers reorder. */
 	if (obj_power_of_two(o, "replay_window", 64, 4096, &v))
 		dp->replay_window = (uint32_t)v;
+	/* Gateways busy-poll; hosts where the workers share cores with
+	 * other work (tests, small VMs) trade latency for CPU. */
+	if (obj_uint(o, "idle_sleep_us", 0, 10000, &v))
+		dp->idle_sleep_us = (uint32_t)v;
 	read_channel(o, dp);
 }
 
@@ -270,7 +274,8 @@ void rd_dataplane(struct cfg_reader *rd, const config_setting_t *set)
 	static const char *const keys[] = {
 		"ports",   "routes",  "main_lcore",    "workers",
 		"burst",   "rx_ring", "tx_ring",       "replay_window",
-		"channel", "static_sas", "static_policies", NULL
+		"idle_sleep_us", "channel", "static_sas", "static_policies",
+		NULL
 	};
 	struct cfg_dataplane *dp = &rd->cfg->dataplane;
 	struct cfg_obj o;

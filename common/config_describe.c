@@ -181,6 +181,8 @@ static void describe_ports(const struct cfg_dataplane *dp, FILE *out)
 	fprintf(out, "\n  burst %u, rx ring %u, tx ring %u, replay window "
 		"%u, channel %s\n", dp->burst, dp->rx_ring, dp->tx_ring,
 		dp->replay_window, dp->channel);
+	if (dp->idle_sleep_us)
+		fprintf(out, "  idle workers nap %u us\n", dp->idle_sleep_us);
 }
 
 static void describe_static(const struct cfg_dataplane *dp, FILE *out)

@@ -126,6 +126,7 @@ static void setup_workers(struct dp *dp)
 		x->rcu = dp->rcu;
 		x->ctr = &dp->ctr[w];
 		x->running = &dp->running;
+		x->idle_sleep_us = dc->idle_sleep_us;
 	}
 	/* Deal every RX queue of every port to the workers in turn. */
 	for (unsigned int p = 0; p < dp->ports.n; p++) {

@@ -9,6 +9,9 @@
 #include "slowpath.h"
 #include "worker.h"
 
+/* Empty polls in a row before a worker with idle_sleep_us naps. */
+#define WORKER_IDLE_POLLS 256
+
 /* Packets on their way out, per port, for one received burst. */
 struct txbuf {
 	struct rte_mbuf *m[WORKER_MAX_BURST];
@@ -262,18 +265,39 @@ unsigned int worker_poll(struct worker_ctx *w)
 	return total;
 }
 
+/*
+ * Nothing arrived.  By default a worker spins, as a gateway on its own
+ * cores should.  With idle_sleep_us set it naps after a run of empty polls,
+ * so that workers sharing cores with other work (tests on two cores, small
+ * VMs) leave them CPU; a nap costs that much latency on the next packet.
+ * The worker reported its RCU quiescent state at the end of the poll, so
+ * a nap never holds up the main lcore's reclamation for long.
+ */
+static void worker_idle(const struct worker_ctx *w, unsigned int *idle)
+{
+	if (w->idle_sleep_us == 0 || ++*idle < WORKER_IDLE_POLLS) {
+		rte_pause();
+		return;
+	}
+	*idle = 0;
+	rte_delay_us_sleep(w->idle_sleep_us);
+}
+
 int worker_main(void *arg)
 {
 	struct worker_ctx *w = arg;
+	unsigned int idle = 0;
 
 	if (w->rcu) {
 		rte_rcu_qsbr_thread_register(w->rcu, w->id);
 		rte_rcu_qsbr_thread_online(w->rcu, w->id);
 	}
-	/* XXX Busy polling even when idle; no power management yet. */
-	while (__atomic_load_n(w->running, __ATOMIC_ACQUIRE))
-		if (!worker_poll(w))
-			rte_pause();
+	while (__atomic_load_n(w->running, __ATOMIC_ACQUIRE)) {
+		if (worker_poll(w))
+			idle = 0;
+		else
+			worker_idle(w, &idle);
+	}
 	if (w->rcu) {
 		rte_rcu_qsbr_thread_offline(w->rcu, w->id);
 		rte_rcu_qsbr_thread_unregister(w->rcu, w->id);

@@ -94,6 +94,7 @@ struct worker_ctx {
 	struct rte_rcu_qsbr *rcu;   /* NULL: no RCU readers */
 	struct dp_counters *ctr;    /* this worker's own block */
 	const uint32_t *running;    /* cleared by the main lcore to stop */
+	uint32_t idle_sleep_us;     /* 0: busy-poll; see worker_main() */
 };
 
 /* The lcore entry point (rte_eal_remote_launch); arg: struct worker_ctx. */

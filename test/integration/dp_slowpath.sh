@@ -128,6 +128,8 @@ dataplane = {
 	);
 	main_lcore = 0;
 	workers = [ 1 ];
+	# Tests share two cores: idle workers nap instead of spinning.
+	idle_sleep_us = 50;
 	rx_ring = 256;
 	tx_ring = 256;
 };

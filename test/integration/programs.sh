@@ -121,6 +121,8 @@ dataplane = {
 	);
 	main_lcore = 0;
 	workers = [ 1 ];
+	# Tests share two cores: idle workers nap instead of spinning.
+	idle_sleep_us = 50;
 	channel = "prog-$$";
 };
 control = {

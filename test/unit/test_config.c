@@ -469,8 +469,19 @@ static void test_defaults_of_an_empty_file(void **state)
 	assert_string_equal(ipsec->policy_groups[0].name, "default");
 	assert_int_equal(cfg->dataplane.burst, 32);
 	assert_int_equal(cfg->dataplane.replay_window, 64);
+	assert_int_equal(cfg->dataplane.idle_sleep_us, 0); /* busy-poll */
 	assert_string_equal(cfg->dataplane.channel, "espgw");
 	assert_int_equal(cfg->control.log_level, LOG_LVL_INFO);
+	cfg_free(cfg);
+}
+
+static void test_idle_sleep(void **state)
+{
+	struct espgw_config *cfg =
+		text_ok("dataplane = { idle_sleep_us = 50; };\n");
+
+	(void)state;
+	assert_int_equal(cfg->dataplane.idle_sleep_us, 50);
 	cfg_free(cfg);
 }
 
@@ -537,6 +548,9 @@ static void test_more_mistakes(void **state)
 		{ "ipsec = { peers = ( { name = \"p\"; exchange_mode = "
 		  "\"main\"; passive = true; } ); };",
 		  "exchange_mode: unknown value \"main\"; expected one of ike2" },
+		{ "dataplane = { idle_sleep_us = 10001; };",
+		  "idle_sleep_us: 10001 is out of range; expected an integer "
+		  "from 0 to 10000" },
 		{ "ipsec = { peers = ( { name = \"p\"; } ); };",
 		  "address: not a single address, but the peer is not passive" },
 		{ "ipsec = { peers = ( { passive = true; } ); };",
@@ -771,6 +785,7 @@ int main(void)
 		cmocka_unit_test(test_all_errors_are_reported),
 		cmocka_unit_test(test_static_sa_mistakes),
 		cmocka_unit_test(test_defaults_of_an_empty_file),
+		cmocka_unit_test(test_idle_sleep),
 		cmocka_unit_test(test_values_in_every_form),
 		cmocka_unit_test(test_more_mistakes),
 		cmocka_unit_test(test_include_names_its_file),
