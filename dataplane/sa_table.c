@@ -434,9 +434,12 @@ int sa_table_policy_add(struct sa_table *t, const struct chan_policy *p,
 		.lport_lo = p->local_port_lo, .lport_hi = p->local_port_hi,
 		.rport_lo = p->remote_port_lo, .rport_hi = p->remote_port_hi,
 	};
+	/* An outbound policy names the SA it encrypts with; an inbound one
+	 * (RFC 4301 section 4.4.1: the SPD has both) names the SA its
+	 * traffic must arrive under, and discards it in clear. */
 	r = p->sa_id ? sad_id_find(t->sad, p->sa_id) : NULL;
-	if (r && r->conf.dir != CHAN_DIR_OUT) {
-		*why = "an ENCRYPT policy needs an outbound SA";
+	if (r && r->conf.dir != p->dir) {
+		*why = "an ENCRYPT policy names an SA of the other direction";
 		return CHAN_ERR_POLICY_ACTION;
 	}
 	sp.sa = r && p->dir == CHAN_DIR_OUT ? r->sa : NULL;

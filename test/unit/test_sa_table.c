@@ -146,7 +146,7 @@ static void test_policy_binding(void **state)
 	assert_ptr_equal(sa, sa_table_find(t, 5));
 	assert_int_equal(sa_table_policy_add(t, &p, NULL), CHAN_ERR_POLICY_ID);
 
-	/* An ENCRYPT policy on an inbound SA makes no sense. */
+	/* An outbound policy cannot encrypt with an inbound SA. */
 	c = sa_rec(6, 0x2002, CHAN_DIR_IN);
 	assert_int_equal(sa_table_sa_add(t, &c, NULL), 0);
 	p = pol_rec(11, 6);
@@ -158,6 +158,50 @@ static void test_policy_binding(void **state)
 	assert_int_equal(sa_table_policy_del(t, 10), 0);
 	assert_int_equal(sa_table_policy_del(t, 10), SA_TABLE_NOT_FOUND);
 	assert_int_equal(spd_lookup(sa_table_spd(t), &k, &sa), SPD_BYPASS);
+	sa_table_free(t);
+}
+
+/* RFC 4301 section 4.4.1: an inbound ENCRYPT policy names its inbound
+ * SA, as espgw-control installs each pair; what matches it in clear is
+ * discarded, and it names no SA of the other direction. */
+static void test_inbound_policy(void **state)
+{
+	struct sa_table *t = table();
+	struct chan_sa in = sa_rec(20, 0x3001, CHAN_DIR_IN);
+	struct chan_sa out = sa_rec(21, 0x3002, CHAN_DIR_OUT);
+	struct chan_policy p = pol_rec(30, 20);
+	struct spd_key k = key(), back = key();
+	struct esp_sa *sa = NULL;
+	const char *why = NULL;
+
+	(void)state;
+	in.twin_id = 21;
+	out.twin_id = 20;
+	memcpy(back.src, k.dst, 4); /* 10.2.0.5 -> 10.1.0.5 */
+	memcpy(back.dst, k.src, 4);
+	assert_int_equal(sa_table_sa_add(t, &in, NULL), 0);
+	assert_int_equal(sa_table_sa_add(t, &out, NULL), 0);
+	p.dir = CHAN_DIR_IN;
+	p.sa_id = 21; /* the outbound twin: refused */
+	assert_int_equal(sa_table_policy_add(t, &p, &why),
+			 CHAN_ERR_POLICY_ACTION);
+	assert_non_null(why);
+	p.sa_id = 20;
+	assert_int_equal(sa_table_policy_add(t, &p, NULL), 0);
+	p = pol_rec(31, 21);
+	assert_int_equal(sa_table_policy_add(t, &p, NULL), 0);
+
+	/* Clear traffic from the remote side is the inbound policy's: it
+	 * must come under ESP.  Ours goes out under the outbound SA. */
+	assert_int_equal(spd_lookup(sa_table_spd(t), &back, &sa), SPD_DISCARD);
+	assert_int_equal(spd_lookup(sa_table_spd(t), &k, &sa), SPD_ENCRYPT);
+	assert_ptr_equal(sa, sa_table_find(t, 21));
+
+	/* Deleting the inbound SA leaves its policy discarding. */
+	assert_int_equal(sa_table_sa_del(t, 20), 0);
+	assert_int_equal(spd_lookup(sa_table_spd(t), &back, &sa), SPD_DISCARD);
+	assert_int_equal(sa_table_policy_del(t, 30), 0);
+	assert_int_equal(spd_lookup(sa_table_spd(t), &back, &sa), SPD_BYPASS);
 	sa_table_free(t);
 }
 
@@ -363,6 +407,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_add_and_refuse),
 		cmocka_unit_test(test_policy_binding),
+		cmocka_unit_test(test_inbound_policy),
 		cmocka_unit_test(test_update),
 		cmocka_unit_test(test_static_and_flush),
 		cmocka_unit_test(test_events),
