@@ -135,9 +135,12 @@ static void lookup(const struct ipsec_hooks *h, struct rte_mbuf **pkts,
 static inline void handoff(struct ipsec_hooks *h, struct ipsec_counters *c,
 			   uint32_t owner, struct rte_mbuf *m)
 {
-	uint8_t col = h->port_index[m->port];
+	uint8_t col;
 	struct rte_ring *r;
 
+	/* m->port is RTE_MBUF_PORT_INVALID where no one set it. */
+	col = m->port < RTE_MAX_ETHPORTS ? h->port_index[m->port]
+					 : PORT_NONE_COL;
 	if (unlikely(col == PORT_NONE_COL)) {
 		count_drop(c, m, ESP_DROP_RING_FULL);
 		return;
