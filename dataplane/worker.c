@@ -253,8 +253,12 @@ unsigned int worker_poll(struct worker_ctx *w)
 
 		if (!n)
 			continue;
-		for (uint16_t i = 0; i < n; i++)
+		/* The hooks and the slow path go by m->port, which not every
+		 * PMD sets (net_ring leaves RTE_MBUF_PORT_INVALID). */
+		for (uint16_t i = 0; i < n; i++) {
+			pkts[i]->port = p->id;
 			bytes += rte_pktmbuf_pkt_len(pkts[i]);
+		}
 		CTR_ADD(w->ctr->port[w->rxq[q].port].rx_packets, n);
 		CTR_ADD(w->ctr->port[w->rxq[q].port].rx_bytes, bytes);
 		process(w, p, pkts, n, &r);
