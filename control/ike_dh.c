@@ -44,6 +44,7 @@ struct ike_dh {
 	const struct algo *group;
 	const struct impl *impl;
 	EVP_PKEY *key;
+	unsigned int refs; /* holders less one */
 };
 
 static const struct impl *impl_of(const struct algo *group)
@@ -80,10 +81,20 @@ const struct algo *ike_dh_group(const struct ike_dh *dh)
 	return dh->group;
 }
 
+struct ike_dh *ike_dh_ref(struct ike_dh *dh)
+{
+	dh->refs++;
+	return dh;
+}
+
 void ike_dh_free(struct ike_dh *dh)
 {
 	if (!dh)
 		return;
+	if (dh->refs) {
+		dh->refs--;
+		return;
+	}
 	EVP_PKEY_free(dh->key);
 	free(dh);
 }

@@ -5,7 +5,9 @@
  * of RFC 5903, and Curve25519 (RFC 8031).
  *
  * A struct ike_dh holds one private key; it is used by one thread at a
- * time.  Public values received from peers are checked before use.
+ * time.  It is reference counted, so that a responder can hand the same
+ * key pair to several IKE SAs (RFC 7296 section 2.12).  Public values
+ * received from peers are checked before use.
  */
 #ifndef ESPGW_IKE_DH_H
 #define ESPGW_IKE_DH_H
@@ -45,6 +47,10 @@ struct ike_dh *ike_dh_new(const struct algo *group);
 struct ike_dh *ike_dh_new_private(const struct algo *group, const uint8_t *priv,
 				  size_t len);
 
+/* One more holder of dh (not thread-safe); returns dh. */
+struct ike_dh *ike_dh_ref(struct ike_dh *dh);
+
+/* Drop one holder; the last one frees the key.  NULL is ignored. */
 void ike_dh_free(struct ike_dh *dh);
 
 const struct algo *ike_dh_group(const struct ike_dh *dh);

@@ -51,6 +51,7 @@ void ike_engine_destroy(struct ike_engine *e)
 	for (unsigned int i = 0; e->pools && i < e->cfg->ipsec.n_pools; i++)
 		pool_destroy(e->pools[i]);
 	free(e->pools);
+	ike_init_dh_flush(e);
 	htable_free(&e->sa_by_spi);
 	htable_free(&e->sa_by_init);
 	htable_free(&e->sa_by_id);

@@ -223,6 +223,54 @@ static void on_half_open_expired(void *arg)
 	ike_sa_destroy(sa);
 }
 
+/*
+ * Section 2.12 lets a responder reuse its DH exponential across IKE SAs
+ * for a while; generating a MODP pair for every IKE_SA_INIT was about
+ * 40% of espgw-control's CPU per setup.  The pair is replaced after
+ * IKE_DH_REUSE_USES uses or IKE_DH_REUSE_MS on the engine's clock, so a
+ * stolen private value opens a bounded number of IKE SAs.
+ */
+struct ike_dh *ike_init_responder_dh(struct ike_engine *e,
+				     const struct algo *group)
+{
+	struct ike_dh_reuse *r = NULL;
+	uint64_t now = ike_now(e);
+
+	for (size_t i = 0; i < IKE_DH_REUSE_GROUPS; i++) {
+		struct ike_dh_reuse *c = &e->dh_reuse[i];
+
+		if (c->dh && ike_dh_group(c->dh) == group) {
+			r = c;
+			break;
+		}
+		if (!r && !c->dh)
+			r = c;
+	}
+	if (!r) /* more groups than slots: make one to use once */
+		return ike_dh_new(group);
+	if (r->dh && (r->uses >= IKE_DH_REUSE_USES ||
+		      now - r->since_ms >= IKE_DH_REUSE_MS)) {
+		ike_dh_free(r->dh); /* the IKE SAs using it keep theirs */
+		r->dh = NULL;
+	}
+	if (!r->dh) {
+		if (!(r->dh = ike_dh_new(group)))
+			return NULL;
+		r->since_ms = now;
+		r->uses = 0;
+	}
+	r->uses++;
+	return ike_dh_ref(r->dh);
+}
+
+void ike_init_dh_flush(struct ike_engine *e)
+{
+	for (size_t i = 0; i < IKE_DH_REUSE_GROUPS; i++) {
+		ike_dh_free(e->dh_reuse[i].dh);
+		e->dh_reuse[i].dh = NULL;
+	}
+}
+
 static int respond(struct ike_sa *sa, const struct ike_msg *m)
 {
 	struct ike_setup *s = sa->setup;
@@ -232,7 +280,7 @@ static int respond(struct ike_sa *sa, const struct ike_msg *m)
 	s->ni_len = m->nonce.len;
 	s->nr_len = IKE_NONCE_LEN;
 	ike_random(sa->eng, s->nr, s->nr_len);
-	s->dh = ike_dh_new(sa->prop.dh);
+	s->dh = ike_init_responder_dh(sa->eng, sa->prop.dh);
 	s->init_req = dup_bytes(sa->eng->rx_buf, sa->eng->rx_len);
 	s->init_req_len = sa->eng->rx_len;
 	if (!s->dh || !s->init_req)

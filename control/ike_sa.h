@@ -143,6 +143,23 @@ struct ike_sa {
 	void *ike_rekey_timer;	  /* the profile's lifetime */
 };
 
+/*
+ * The responder's DH key pair of one group, reused by the IKE_SA_INIT
+ * responses of IKE_DH_REUSE_MS for at most IKE_DH_REUSE_USES IKE SAs
+ * (section 2.12; the nonces keep their keys apart).  Each IKE SA holds a
+ * reference; rekeys (PFS, IKE SA rekey) and our own IKE_SA_INIT requests
+ * always make a fresh pair.
+ */
+#define IKE_DH_REUSE_GROUPS 8
+#define IKE_DH_REUSE_USES   128
+#define IKE_DH_REUSE_MS	    30000
+
+struct ike_dh_reuse {
+	struct ike_dh *dh;
+	uint64_t since_ms;
+	unsigned int uses;
+};
+
 struct ike_engine {
 	const struct espgw_config *cfg;
 	struct ike_engine_ops ops;
@@ -157,6 +174,7 @@ struct ike_engine {
 	size_t rx_len;
 	struct ike_ep rx_local, rx_remote; /* where it came from and to */
 	uint8_t out[IKE_MSG_MAX];      /* the message being built */
+	struct ike_dh_reuse dh_reuse[IKE_DH_REUSE_GROUPS];
 };
 
 /* Tables. */
@@ -184,6 +202,12 @@ struct ike_sa *ike_sa_find(struct ike_engine *e, uint64_t our_spi);
 struct ike_sa *ike_sa_find_init(struct ike_engine *e, uint64_t spi_i,
 				const struct ike_ep *remote);
 void ike_sa_index_init(struct ike_sa *sa);
+
+/* IKE_SA_INIT: the responder's key pair for group, a new reference or
+ * NULL; drop every reused pair (at engine destroy). */
+struct ike_dh *ike_init_responder_dh(struct ike_engine *e,
+				     const struct algo *group);
+void ike_init_dh_flush(struct ike_engine *e);
 /* Set id_text and index the SA under it (INITIAL_CONTACT). */
 void ike_sa_set_id(struct ike_sa *sa, const char *text);
 /* Destroy the other IKE SAs of the same identity and ID (3.10.1). */

@@ -486,6 +486,105 @@ static void test_pool_exhaustion_and_return(void **state)
 	fail_msg("the returning client did not get 172.16.1.100 back");
 }
 
+/* The KE data of the gateway's last IKE_SA_INIT response with one. */
+static uint8_t gw_ke[IKE_DH_MAX];
+static size_t gw_ke_len;
+
+static bool record_gw_ke(const struct pkt *p)
+{
+	uint8_t next = p->buf[16];
+	size_t off = 28;
+
+	if (p->from != 0 || p->buf[18] != IKE_EX_IKE_SA_INIT)
+		return false;
+	for (int i = 0; i < 16 && next && off + 4 <= p->len; i++) {
+		size_t len = (size_t)p->buf[off + 2] << 8 | p->buf[off + 3];
+
+		assert_true(len >= 4 && off + len <= p->len);
+		if (next == IKE_PLD_KE) {
+			assert_true(len - 8 <= sizeof(gw_ke));
+			memcpy(gw_ke, p->buf + off + 8, len - 8);
+			gw_ke_len = len - 8;
+		}
+		next = p->buf[off];
+		off += len;
+	}
+	return false;
+}
+
+/* Section 2.12: the gateway answers IKE_SA_INIT with one key pair for
+ * IKE_DH_REUSE_MS, then a new one; every IKE SA still gets keys of its
+ * own that its peer agrees with. */
+static void test_dh_reuse(void **state)
+{
+	uint8_t first[IKE_DH_MAX];
+	size_t first_len;
+
+	(void)state;
+	nodes[1].cfg->ipsec.peers[0].send_initial_contact = false;
+	drop = record_gw_ke;
+	set_client_id("one.example.org");
+	connect_client();
+	assert_int_equal(gw_ke_len, 256); /* modp2048 */
+	memcpy(first, gw_ke, gw_ke_len);
+	first_len = gw_ke_len;
+	gw_ke_len = 0;
+	assert_int_equal(ike_info_delete_ike(only_sa(cl())), 0);
+	run();
+
+	advance(IKE_DH_REUSE_MS - 1000);
+	set_client_id("two.example.org");
+	connect_client();
+	assert_int_equal(ike_engine_n_ike_sas(gw()), 1);
+	assert_memory_equal(gw_ke, first, first_len);
+	assert_int_equal(gw_ke_len, first_len);
+	expect_pair(&nodes[0].dp, &nodes[1].dp);
+	expect_pair(&nodes[1].dp, &nodes[0].dp);
+
+	advance(1000);
+	set_client_id("three.example.org");
+	connect_client();
+	assert_int_equal(ike_engine_n_ike_sas(gw()), 2);
+	assert_int_equal(gw_ke_len, first_len);
+	assert_memory_not_equal(gw_ke, first, first_len);
+	assert_int_equal(nodes[0].dp.n_sa, 4);
+	expect_pair(&nodes[0].dp, &nodes[1].dp);
+	expect_pair(&nodes[1].dp, &nodes[0].dp);
+	assert_memory_not_equal(nodes[0].dp.sa[0].enc_key,
+				nodes[0].dp.sa[2].enc_key,
+				nodes[0].dp.sa[0].enc_key_len);
+}
+
+/* The pair also goes after IKE_DH_REUSE_USES IKE SAs, and the IKE SAs
+ * holding the old one keep it after the cache let it go. */
+static void test_dh_reuse_count(void **state)
+{
+	const struct algo *grp = algo_by_id(ALGO_MODP2048);
+	struct ike_dh *held = ike_init_responder_dh(gw(), grp), *d;
+	uint8_t a[IKE_DH_MAX], b[IKE_DH_MAX];
+
+	(void)state;
+	assert_non_null(held);
+	for (unsigned int i = 1; i < IKE_DH_REUSE_USES; i++) {
+		d = ike_init_responder_dh(gw(), grp);
+		assert_ptr_equal(d, held);
+		ike_dh_free(d);
+	}
+	d = ike_init_responder_dh(gw(), grp);
+	assert_non_null(d);
+	assert_ptr_not_equal(d, held);
+	assert_int_equal(ike_dh_public(held, a, sizeof(a)), 256);
+	assert_int_equal(ike_dh_public(d, b, sizeof(b)), 256);
+	assert_memory_not_equal(a, b, 256);
+	ike_dh_free(held); /* its last holder: ASan sees a double free */
+	ike_dh_free(d);	   /* the cache still holds it */
+	d = ike_init_responder_dh(gw(), algo_by_id(ALGO_ECP256));
+	assert_non_null(d); /* a slot of its own */
+	ike_dh_free(d);
+	ike_init_dh_flush(gw());
+	ike_init_dh_flush(gw()); /* idempotent */
+}
+
 static bool drop_first_auth_response(const struct pkt *p)
 {
 	static bool done;
@@ -923,6 +1022,8 @@ int main(void)
 		T(test_road_warrior),
 		T(test_wrong_psk),
 		T(test_pool_exhaustion_and_return),
+		T(test_dh_reuse),
+		T(test_dh_reuse_count),
 		T(test_lost_response_retransmit),
 		T(test_delete),
 		T(test_dpd_failure),
