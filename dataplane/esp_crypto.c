@@ -123,13 +123,23 @@ void esp_crypto_run(struct esp_crypto *cx, struct esp_sa *const sa[],
 		complete(job, why);
 }
 
+/*
+ * Where H(K ^ opad) starts in esp_keys.hmac: right behind the inner state,
+ * 32 bytes for SHA-1 and SHA-256 (one cache line for both), 64 for SHA-384
+ * and SHA-512.  Their ICVs are 12, 16, 24 and 32 bytes.
+ */
+static inline uint32_t opad_off(uint8_t icv_len)
+{
+	return icv_len > 16 ? 64 : 32;
+}
+
 /* The fields every ESP job sets; the cipher routines set the rest. */
 static void job_common(const struct esp_sa *sa, IMB_JOB *job,
 		       struct esp_pkt *p, uint32_t hdr)
 {
-	job->cipher_mode = sa->keys.cipher_mode;
-	job->hash_alg = sa->keys.hash_alg;
-	job->key_len_in_bytes = sa->keys.key_len;
+	job->cipher_mode = sa->cipher_mode;
+	job->hash_alg = sa->hash_alg;
+	job->key_len_in_bytes = sa->key_len;
 	job->src = p->esp;
 	job->dst = p->esp + hdr;
 	job->cipher_start_src_offset_in_bytes = hdr;
@@ -153,8 +163,9 @@ static void cbc_job(const struct esp_sa *sa, IMB_JOB *job, struct esp_pkt *p,
 	job->iv_len_in_bytes = 16;
 	job->hash_start_src_offset_in_bytes = 0;
 	job->msg_len_to_hash_in_bytes = hdr + p->ct_len + sa->sqh_len;
-	job->u.HMAC._hashed_auth_key_xor_ipad = sa->keys.ipad;
-	job->u.HMAC._hashed_auth_key_xor_opad = sa->keys.opad;
+	job->u.HMAC._hashed_auth_key_xor_ipad = sa->keys.hmac;
+	job->u.HMAC._hashed_auth_key_xor_opad = sa->keys.hmac +
+						opad_off(sa->icv_len);
 }
 
 static void cbc_outb_job(const struct esp_sa *sa, IMB_JOB *job,
@@ -195,7 +206,7 @@ static void gcm_job(const struct esp_sa *sa, IMB_JOB *job, struct esp_pkt *p)
 {
 	uint32_t hdr = ESP_HDR_LEN + 8;
 
-	memcpy(p->nonce, sa->keys.salt, ESP_SALT_LEN);
+	memcpy(p->nonce, sa->salt, ESP_SALT_LEN);
 	memcpy(p->nonce + ESP_SALT_LEN, p->esp + ESP_HDR_LEN, 8);
 	esp_st32(p->aad + 4, (uint32_t)(p->seq >> 32));
 	memcpy(p->aad + sa->aad_off, &sa->spi, 4);
@@ -235,11 +246,13 @@ static void gcm_inb_job(const struct esp_sa *sa, IMB_JOB *job,
 	job->auth_tag_output = p->calc;
 }
 
-/* H(K ^ pad) for HMAC, RFC 2104: the state after one block. */
+/* H(K ^ pad) for HMAC, RFC 2104: the state after one block, state_len
+ * bytes of it. */
 static void hmac_pad(IMB_MGR *mgr, IMB_HASH_ALG alg, const uint8_t *key,
-		     size_t key_len, uint8_t x, uint8_t *out)
+		     size_t key_len, uint8_t x, uint8_t *dst)
 {
 	uint8_t block[128]; /* SHA-384/512 blocks; SHA-1/256 use 64 */
+	uint8_t out[64] __rte_aligned(16);
 
 	memset(block, x, sizeof(block));
 	for (size_t i = 0; i < key_len; i++)
@@ -258,7 +271,10 @@ static void hmac_pad(IMB_MGR *mgr, IMB_HASH_ALG alg, const uint8_t *key,
 		IMB_SHA512_ONE_BLOCK(mgr, block, out);
 		break;
 	}
+	memcpy(dst, out, alg == IMB_AUTH_HMAC_SHA_384 ||
+			 alg == IMB_AUTH_HMAC_SHA_512 ? 64 : 32);
 	explicit_bzero(block, sizeof(block));
+	explicit_bzero(out, sizeof(out));
 }
 
 static IMB_HASH_ALG hmac_alg(enum algo_id id)
@@ -283,22 +299,24 @@ static int cbc_init(struct esp_sa *sa, const struct esp_params *p,
 	const struct algo *integ = algo_by_id(p->integ);
 	struct esp_keys *k = &sa->keys;
 
-	k->hash_alg = hmac_alg(p->integ);
-	if (integ == NULL || k->hash_alg == IMB_AUTH_NULL) {
+	sa->hash_alg = hmac_alg(p->integ);
+	if (integ == NULL || sa->hash_alg == IMB_AUTH_NULL) {
 		*err = "CBC needs an HMAC integrity algorithm";
 		return -1;
 	}
-	k->cipher_mode = IMB_CIPHER_CBC;
-	if (k->key_len == 16)
+	sa->cipher_mode = IMB_CIPHER_CBC;
+	sa->icv_len = (uint8_t)integ->out_len;
+	if (sa->key_len == 16)
 		IMB_AES_KEYEXP_128(mgr, p->cipher_key, k->aes.enc, k->aes.dec);
 	else
 		IMB_AES_KEYEXP_256(mgr, p->cipher_key, k->aes.enc, k->aes.dec);
-	hmac_pad(mgr, k->hash_alg, p->auth_key, integ->key_len, 0x36, k->ipad);
-	hmac_pad(mgr, k->hash_alg, p->auth_key, integ->key_len, 0x5c, k->opad);
+	hmac_pad(mgr, sa->hash_alg, p->auth_key, integ->key_len, 0x36,
+		 k->hmac);
+	hmac_pad(mgr, sa->hash_alg, p->auth_key, integ->key_len, 0x5c,
+		 k->hmac + opad_off(sa->icv_len));
 
 	sa->iv_len = 16;
 	sa->blk_mask = 15;
-	sa->icv_len = (uint8_t)integ->out_len;
 	sa->sqh_len = p->esn ? 4 : 0;
 	sa->job = p->dir == ESP_DIR_OUT ? cbc_outb_job : cbc_inb_job;
 	return 0;
@@ -313,13 +331,13 @@ static int gcm_init(struct esp_sa *sa, const struct esp_params *p,
 		*err = "AES-GCM takes no separate integrity algorithm";
 		return -1;
 	}
-	k->cipher_mode = IMB_CIPHER_GCM;
-	k->hash_alg = IMB_AUTH_AES_GMAC;
-	if (k->key_len == 16)
+	sa->cipher_mode = IMB_CIPHER_GCM;
+	sa->hash_alg = IMB_AUTH_AES_GMAC;
+	if (sa->key_len == 16)
 		IMB_AES128_GCM_PRE(mgr, p->cipher_key, &k->gcm);
 	else
 		IMB_AES256_GCM_PRE(mgr, p->cipher_key, &k->gcm);
-	memcpy(k->salt, p->salt, ESP_SALT_LEN);
+	memcpy(sa->salt, p->salt, ESP_SALT_LEN);
 
 	sa->iv_len = 8;
 	sa->blk_mask = 3; /* RFC 4106 section 3: 4-byte alignment */
@@ -339,7 +357,7 @@ int esp_crypto_sa_init(struct esp_sa *sa, const struct esp_params *p,
 		*err = "unsupported ESP encryption algorithm";
 		return -1;
 	}
-	sa->keys.key_len = (uint8_t)cipher->key_len;
+	sa->key_len = (uint8_t)cipher->key_len;
 	switch (cipher->id) {
 	case ALGO_AES_128_CBC:
 	case ALGO_AES_256_CBC:

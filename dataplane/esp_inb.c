@@ -259,16 +259,6 @@ FINISH_VARIANT(tun6, inb_tun, true)
 FINISH_VARIANT(trs4, inb_trs, false)
 FINISH_VARIANT(trs6, inb_trs, true)
 
-/* For an outbound SA handed to the inbound path: no such inbound SPI. */
-static uint8_t wrong_dir(struct esp_sa *sa, struct rte_mbuf *m,
-			 struct esp_pkt *p)
-{
-	RTE_SET_USED(sa);
-	RTE_SET_USED(m);
-	RTE_SET_USED(p);
-	return ESP_DROP_UNKNOWN_SPI;
-}
-
 void esp_inb_sa_init(struct esp_sa *sa, const struct esp_params *p)
 {
 	static const esp_inb_parse_fn parse[2][2] = {
@@ -280,11 +270,11 @@ void esp_inb_sa_init(struct esp_sa *sa, const struct esp_params *p)
 	bool trs = p->mode == ESP_MODE_TRANSPORT;
 	bool v6 = p->local.family == ADDR_V6;
 
-	sa->inb_parse = p->dir == ESP_DIR_IN ? parse[v6][p->natt != 0]
-					     : wrong_dir;
+	if (p->dir != ESP_DIR_IN)
+		return; /* the routines share their slots with outbound's */
+	sa->inb_parse = parse[v6][p->natt != 0];
 	sa->inb_finish = finish[trs][v6];
-	if (p->dir == ESP_DIR_IN)
-		replay_init(&sa->win, p->replay_window, p->esn != 0);
+	replay_init(&sa->win, p->replay_window, p->esn != 0);
 }
 
 static uint8_t verify(struct esp_sa *sa, struct rte_mbuf *m,
@@ -303,7 +293,8 @@ static uint16_t inb_pass(struct esp_crypto *cx, struct rte_mbuf *mb[],
 	uint16_t i;
 
 	for (i = 0; i < n; i++) {
-		why[i] = esp_sa_gate(sa[i], 0);
+		why[i] = likely(sa[i]->dir == ESP_DIR_IN) ? esp_sa_gate(sa[i], 0)
+				: ESP_DROP_UNKNOWN_SPI; /* no such inbound SPI */
 		if (why[i] == ESP_DROP_NONE && unlikely(mb[i]->nb_segs > 1) &&
 		    rte_pktmbuf_linearize(mb[i]) != 0)
 			why[i] = ESP_DROP_NO_ROOM;

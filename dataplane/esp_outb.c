@@ -212,16 +212,6 @@ OUTB_VARIANT(trs4_udp, outb_trs, false, true)
 OUTB_VARIANT(trs6, outb_trs, true, false)
 OUTB_VARIANT(trs6_udp, outb_trs, true, true)
 
-/* For an inbound SA handed to the outbound path: its SPI is unknown here. */
-static uint8_t wrong_dir(struct esp_sa *sa, struct rte_mbuf *m,
-			 struct esp_pkt *p)
-{
-	RTE_SET_USED(sa);
-	RTE_SET_USED(m);
-	RTE_SET_USED(p);
-	return ESP_DROP_UNKNOWN_SPI;
-}
-
 static void post_none(struct rte_mbuf *m)
 {
 	RTE_SET_USED(m);
@@ -308,10 +298,11 @@ void esp_outb_sa_init(struct esp_sa *sa, const struct esp_params *p)
 	bool trs = p->mode == ESP_MODE_TRANSPORT;
 	bool v6 = p->local.family == ADDR_V6;
 
-	sa->outb_post = v6 && p->natt ? post_udp6 : post_none;
-	sa->outb_hdr = p->dir == ESP_DIR_OUT ? table[trs][v6][p->natt != 0]
-					     : wrong_dir;
 	tmpl_build(sa, &sa->tmpl);
+	if (p->dir != ESP_DIR_OUT)
+		return; /* the routines share their slots with inbound's */
+	sa->outb_post = v6 && p->natt ? post_udp6 : post_none;
+	sa->outb_hdr = table[trs][v6][p->natt != 0];
 }
 
 /* Sequence numbers for a run of packets of one SA: one atomic add. */
@@ -326,6 +317,11 @@ static void assign_seq(struct esp_sa *const sa[], struct esp_pkt pkt[],
 
 		for (j = i + 1; j < n && sa[j] == s; j++)
 			;
+		if (unlikely(s->dir != ESP_DIR_OUT)) {
+			/* an inbound SA: its SPI is unknown here */
+			memset(why + i, ESP_DROP_UNKNOWN_SPI, j - i);
+			continue;
+		}
 		first = __atomic_fetch_add(&s->seq_out, j - i,
 					   __ATOMIC_RELAXED) + 1;
 		for (uint16_t k = i; k < j; k++) {

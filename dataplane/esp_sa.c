@@ -96,6 +96,7 @@ void esp_sa_free(struct esp_sa *sa)
 	if (sa == NULL)
 		return;
 	explicit_bzero(&sa->keys, sizeof(sa->keys));
+	explicit_bzero(sa->salt, sizeof(sa->salt));
 	rte_free(sa);
 }
 

@@ -15,9 +15,8 @@
  * - Workers process bursts of (mbuf, SA) pairs: esp_outb_process() and
  *   esp_inb_process().  Each worker owns a struct esp_crypto (one IPsec-MB
  *   manager and its scratch space); a burst becomes a burst of jobs.
- * - The fields are grouped by who writes them: install-time fields first
- *   (read by every packet), then the outbound sequence number and the
- *   counters, then the inbound replay window.
+ * - The fields are grouped by who reads and writes them, by cache line
+ *   (see the layout comment at struct esp_sa).
  *
  * Rules with several workers (DESIGN.md decision 5)
  * - Outbound: any number of workers may send on one SA at once.  Sequence
@@ -44,11 +43,13 @@
 #define ESPGW_ESP_SA_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include <intel-ipsec-mb.h>
 #include <rte_branch_prediction.h>
 #include <rte_common.h>
+#include <rte_prefetch.h>
 
 #include "esp_drop.h"
 #include "esp_params.h"
@@ -85,22 +86,21 @@ struct esp_tmpl {
 	uint8_t hdr[ESP_TMPL_MAX];
 };
 
-/* Cipher and integrity state, expanded at install (esp_crypto.c). */
+/*
+ * Key schedules and HMAC states, expanded at install (esp_crypto.c).  A
+ * packet reads one AES schedule (4 lines for AES-256) and hmac[], one line
+ * for SHA-1 and SHA-256: the inner state H(K ^ ipad) at hmac[0] and the
+ * outer one H(K ^ opad) right behind it, at esp_hmac_opad_off().
+ */
 struct esp_keys {
 	union {
 		struct {
-			uint8_t enc[16 * 15] __rte_aligned(16);
-			uint8_t dec[16 * 15] __rte_aligned(16);
+			uint8_t enc[16 * 15] __rte_aligned(64);
+			uint8_t dec[16 * 15] __rte_aligned(64);
 		} aes;
 		struct gcm_key_data gcm;
 	};
-	uint8_t ipad[128] __rte_aligned(16); /* hash state after K ^ ipad */
-	uint8_t opad[128] __rte_aligned(16); /* hash state after K ^ opad */
-	uint8_t salt[ESP_SALT_LEN];
-	uint8_t key_len;  /* AES key bytes */
-	uint8_t pad[3];
-	IMB_CIPHER_MODE cipher_mode;
-	IMB_HASH_ALG hash_alg;
+	uint8_t hmac[128] __rte_aligned(64);
 } __rte_aligned(64);
 
 /* Bits of esp_sa.events, for the main lcore to raise channel events. */
@@ -108,8 +108,16 @@ struct esp_keys {
 #define ESP_SA_EV_SOFT_EXPIRED  0x2u /* soft byte/packet lifetime reached */
 #define ESP_SA_EV_HARD_EXPIRED  0x4u /* hard lifetime: the SA drops all */
 
+/*
+ * Layout (cache lines of 64 bytes): line 0 holds every install-time field
+ * a packet reads in either direction; line 1 the outbound header template;
+ * line 2 what each packet writes (sequence number, counters) with the
+ * lifetime limits it is compared with, alone so that workers sending on
+ * other SAs never share it; then cold fields, the keys, and the inbound
+ * replay window.  esp_sa_prefetch() fetches lines 0-2 ahead of a burst.
+ */
 struct esp_sa {
-	/* Install-time, read by every packet. */
+	/* Line 0: install-time, read by every packet. */
 	uint32_t spi;       /* network byte order */
 	uint8_t dir;        /* enum esp_dir */
 	uint8_t mode;       /* enum esp_mode */
@@ -118,25 +126,35 @@ struct esp_sa {
 	uint8_t blk_mask;   /* ciphertext alignment - 1: 15 CBC, 3 GCM */
 	uint8_t sqh_len;    /* 4: ESN high bits appended for the HMAC */
 	uint8_t aad_off;    /* GCM AAD starts at esp_pkt.aad + aad_off */
-	uint8_t ttl;
+	uint8_t key_len;    /* AES key bytes */
 	uint16_t local_port; /* NAT-T, network byte order */
-	uint16_t pad0;
+	uint8_t ttl;
+	uint8_t pad0;
+	IMB_CIPHER_MODE cipher_mode;
+	IMB_HASH_ALG hash_alg;
+	uint32_t events;    /* ESP_SA_EV_*, set once, read by the main lcore */
+	uint8_t salt[ESP_SALT_LEN];
 	uint64_t seq_max;   /* last usable outbound sequence number */
-	uint64_t hard_packets, hard_bytes; /* UINT64_MAX: no limit */
-	uint64_t soft_packets, soft_bytes;
-	esp_outb_hdr_fn outb_hdr;
-	esp_outb_post_fn outb_post;
-	esp_inb_parse_fn inb_parse;
-	esp_inb_finish_fn inb_finish;
 	esp_job_fn job;
-	struct esp_tmpl tmpl;
-	struct esp_keys keys;
+	union {             /* by dir; the other direction's path checks dir */
+		esp_outb_hdr_fn outb_hdr;
+		esp_inb_parse_fn inb_parse;
+	};
+	union {
+		esp_outb_post_fn outb_post;
+		esp_inb_finish_fn inb_finish;
+	};
 
-	/* Written by every worker sending on the SA (outbound). */
+	/* Line 1: outbound, read by every packet. */
+	struct esp_tmpl tmpl __rte_cache_aligned;
+
+	/* Line 2: written by every worker sending on the SA (outbound) or
+	 * by its owner (inbound). */
 	uint64_t seq_out __rte_cache_aligned; /* last sequence number used */
 	uint64_t packets;   /* inner packets and bytes protected */
 	uint64_t bytes;
-	uint32_t events;    /* ESP_SA_EV_*, set once, read by the main lcore */
+	uint64_t hard_packets, hard_bytes; /* UINT64_MAX: no limit */
+	uint64_t soft_packets, soft_bytes;
 
 	/* Rarely written. */
 	uint64_t drops[ESP_DROP_COUNT] __rte_cache_aligned;
@@ -147,9 +165,15 @@ struct esp_sa {
 	uint8_t natt;
 	uint8_t esn;
 
+	struct esp_keys keys;
+
 	/* Inbound: the owning worker's alone.  Must stay last. */
 	struct replay_window win __rte_cache_aligned;
 };
+
+_Static_assert(offsetof(struct esp_sa, tmpl) == 64, "esp_sa line 0");
+_Static_assert(offsetof(struct esp_sa, seq_out) == 128, "esp_sa line 1");
+_Static_assert(offsetof(struct esp_sa, soft_bytes) < 192, "esp_sa line 2");
 
 struct esp_sa_stats {
 	uint64_t packets;
