@@ -827,6 +827,134 @@ static void test_child_rekey_by_client(void **state)
 	assert_int_equal(ike_engine_n_ike_sas(gw()), 1);
 }
 
+/* What crossed the network in a CHILD SA rekey started by the client. */
+static struct pkt rekey_req, rekey_resp;
+static unsigned int n_rekey_req, n_rekey_resp;
+static bool lose_first_rekey_resp;
+
+static bool watch_rekey(const struct pkt *p)
+{
+	bool resp = p->buf[19] & IKE_FLAG_RESPONSE;
+
+	if (p->buf[18] != IKE_EX_CREATE_CHILD_SA)
+		return false;
+	if (p->from == 1 && !resp) {
+		rekey_req = *p;
+		n_rekey_req++;
+	} else if (p->from == 0 && resp) {
+		rekey_resp = *p;
+		return ++n_rekey_resp == 1 && lose_first_rekey_resp;
+	}
+	return false;
+}
+
+/* The gateway's answer, opened with the client's keys as any peer would:
+ * a CREATE_CHILD_SA response to the request's message ID carrying the
+ * new pair's SA (the gateway's new inbound SPI), Nr, KE in the PFS group
+ * and the narrowed selectors, and no error notify. */
+static void expect_rekey_response(const struct pkt *p, uint32_t gw_spi)
+{
+	struct ike_sa *c = only_sa(cl());
+	static uint8_t buf[IKE_MSG_MAX];
+	struct ike_msg req, m;
+	const uint64_t need = IKE_HAS(IKE_PLD_SA) | IKE_HAS(IKE_PLD_NONCE) |
+			      IKE_HAS(IKE_PLD_KE) | IKE_HAS(IKE_PLD_TSi) |
+			      IKE_HAS(IKE_PLD_TSr);
+
+	assert_int_equal(ike_pld_parse(rekey_req.buf, rekey_req.len, &req), 0);
+	memcpy(buf, p->buf, p->len);
+	assert_int_equal(ike_pld_parse(buf, p->len, &m), 0);
+	assert_int_equal(m.hdr.exchange, IKE_EX_CREATE_CHILD_SA);
+	/* The gateway is the original responder: R set, I clear. */
+	assert_int_equal(m.hdr.flags & (IKE_FLAG_RESPONSE | IKE_FLAG_INITIATOR),
+			 IKE_FLAG_RESPONSE);
+	assert_int_equal(m.hdr.msg_id, req.hdr.msg_id);
+	assert_int_equal(m.hdr.spi_i, c->spi_i);
+	assert_int_equal(m.hdr.spi_r, c->spi_r);
+	assert_int_equal(ike_msg_open(c, buf, p->len, &m), 0);
+	assert_int_equal(m.has & need, need);
+	assert_int_equal(m.n_notifies, 0);
+	assert_int_equal(m.ke.group, 14); /* modp2048 */
+	assert_int_equal(m.ke.data.len, 256);
+	assert_int_equal(m.sa.n_proposals, 1);
+	assert_int_equal(m.sa.prop[0].protocol, IKE_PROTO_ESP);
+	assert_int_equal(m.sa.prop[0].spi.len, 4);
+	assert_memory_equal(m.sa.prop[0].spi.ptr, &gw_spi, 4);
+	/* TSi is the initiator's side: the client's virtual address. */
+	assert_int_equal(m.tsi.n_ts, 1);
+	assert_true(addr_equal(&m.tsi.ts[0].start, &c->vip));
+	assert_int_equal(m.tsr.n_ts, 1);
+	assert_int_equal(m.tsr.ts[0].start.v4[0], 10);
+}
+
+/* strongSwan's rekey of its CHILD SA, PFS and NAT-T as in the e2e test
+ * (N(REKEY_SA) SA Nonce KE TSi TSr, IKE on port 4500 behind a NAT): the
+ * gateway answers once, from 4500 with the marker-bearing socket's port,
+ * to the port the request came from; the answer is well-formed, and the
+ * pair it makes matches the client's. */
+static void test_child_rekey_answer(void **state)
+{
+	struct ike_sa *g;
+	uint32_t old_in;
+
+	(void)state;
+	nat_offset = 30000;
+	nodes[1].cfg->ipsec.proposals[0].pfs_group = ALGO_MODP2048;
+	connect_client();
+	g = only_sa(gw());
+	old_in = g->children->spi_in;
+	n_rekey_req = n_rekey_resp = 0;
+	lose_first_rekey_resp = false;
+	drop = watch_rekey;
+	assert_int_equal(ike_rekey_child(only_sa(cl())->children), 0);
+	run();
+	assert_int_equal(n_rekey_req, 1);
+	assert_int_equal(n_rekey_resp, 1);
+	assert_int_equal(rekey_resp.src.port, IKE_NATT_PORT);
+	assert_int_equal(rekey_resp.dst.port, IKE_NATT_PORT + 30000);
+	assert_true(addr_equal(&rekey_resp.dst.addr, &nodes[1].ep.addr));
+	assert_int_not_equal(g->children->spi_in, old_in);
+	expect_rekey_response(&rekey_resp, g->children->spi_in);
+	assert_non_null(g->children->prop.dh);
+	assert_int_equal(nodes[0].dp.n_sa, 2);
+	expect_pair(&nodes[0].dp, &nodes[1].dp);
+	expect_pair(&nodes[1].dp, &nodes[0].dp);
+}
+
+/* The answer is lost: the client's retransmission gets the cached answer,
+ * byte for byte, on the same ports, and nothing is installed twice. */
+static void test_child_rekey_answer_lost(void **state)
+{
+	static struct pkt first;
+	unsigned int adds;
+
+	(void)state;
+	nat_offset = 30000;
+	nodes[1].cfg->ipsec.proposals[0].pfs_group = ALGO_MODP2048;
+	connect_client();
+	adds = nodes[0].dp.sa_adds;
+	n_rekey_req = n_rekey_resp = 0;
+	lose_first_rekey_resp = true;
+	drop = watch_rekey;
+	assert_int_equal(ike_rekey_child(only_sa(cl())->children), 0);
+	run();
+	first = rekey_resp;
+	assert_int_equal(n_rekey_resp, 1);
+	advance(IKE_RETRANS_MS);
+	run();
+	assert_int_equal(n_rekey_req, 2);
+	assert_int_equal(n_rekey_resp, 2);
+	assert_int_equal(ike_engine_stats(gw())->duplicates, 1);
+	assert_int_equal(rekey_resp.len, first.len);
+	assert_memory_equal(rekey_resp.buf, first.buf, first.len);
+	assert_int_equal(rekey_resp.src.port, IKE_NATT_PORT);
+	assert_int_equal(rekey_resp.dst.port, IKE_NATT_PORT + 30000);
+	assert_int_equal(nodes[0].dp.sa_adds, adds + 2);
+	assert_int_equal(nodes[0].dp.n_sa, 2);
+	expect_pair(&nodes[0].dp, &nodes[1].dp);
+	expect_pair(&nodes[1].dp, &nodes[0].dp);
+}
+
 /* The gateway rekeys with its PFS group; the client, without one
  * configured, takes the gateway's. */
 static void test_child_rekey_by_gateway(void **state)
@@ -1034,6 +1162,8 @@ int main(void)
 		T(test_initial_contact),
 		T(test_child_rekey_by_client),
 		T(test_child_rekey_by_gateway),
+		T(test_child_rekey_answer),
+		T(test_child_rekey_answer_lost),
 		T(test_rekey_on_lifetime),
 		T(test_rekey_on_dp_event),
 		T(test_ike_rekey),
