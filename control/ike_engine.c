@@ -119,10 +119,15 @@ static void on_request(struct ike_sa *sa, const struct ike_ep *local,
 	}
 	if (id != sa->peer_msg_id) {
 		e->stats.bad_msg_id++;
+		ike_sa_log(LOG_LVL_DEBUG, sa, "request %u ignored: %u expected",
+			   id, sa->peer_msg_id);
 		return;
 	}
-	if (ike_msg_open(sa, e->rx_buf, e->rx_len, m) != 0)
+	if (ike_msg_open(sa, e->rx_buf, e->rx_len, m) != 0) {
+		ike_sa_log(LOG_LVL_DEBUG, sa, "request %u ignored: it does "
+			   "not decrypt or parse", id);
 		return;
+	}
 	follow(sa, local, remote);
 	dispatch_request(sa, m);
 }
@@ -136,11 +141,16 @@ static void on_response(struct ike_sa *sa, const struct ike_ep *local,
 	if (!sa->req.buf || m->hdr.msg_id != sa->req.id ||
 	    m->hdr.exchange != sa->req.buf[18]) {
 		e->stats.bad_msg_id++;
+		ike_sa_log(LOG_LVL_DEBUG, sa, "response %u matches no request",
+			   m->hdr.msg_id);
 		return;
 	}
 	if (m->hdr.exchange != IKE_EX_IKE_SA_INIT) {
-		if (ike_msg_open(sa, e->rx_buf, e->rx_len, m) != 0)
+		if (ike_msg_open(sa, e->rx_buf, e->rx_len, m) != 0) {
+			ike_sa_log(LOG_LVL_DEBUG, sa, "response %u ignored: it "
+				   "does not decrypt or parse", m->hdr.msg_id);
 			return;
+		}
 		follow(sa, local, remote);
 	}
 	ike_msg_abort(sa);
@@ -151,6 +161,7 @@ void ike_engine_input(struct ike_engine *e, const struct ike_ep *local,
 		      const struct ike_ep *remote, uint8_t *buf, size_t len)
 {
 	struct ike_msg *m = &e->msg;
+	char ep[IKE_EP_STRLEN];
 	bool from_i;
 	struct ike_sa *sa;
 
@@ -174,6 +185,8 @@ void ike_engine_input(struct ike_engine *e, const struct ike_ep *local,
 	    (sa->spi_r && (from_i ? m->hdr.spi_i : m->hdr.spi_r) !=
 				  (from_i ? sa->spi_i : sa->spi_r))) {
 		e->stats.unknown_spi++;
+		log_debug("ike: %s: message %u for no IKE SA of ours ignored",
+			  ike_ep_format(remote, ep), m->hdr.msg_id);
 		return;
 	}
 	if (m->hdr.flags & IKE_FLAG_RESPONSE)
