@@ -18,8 +18,8 @@
 #   6. disconnect: no SA left in strongSwan, nor in espgwctl's views.
 #
 # usage: e2e_roadwarrior.sh [BUILD_DIR] [direct|nat]   (default build, both)
-# Exit 77 (skip) when not root or strongSwan is missing; any failing step,
-# including an IKE engine that does not answer yet, is a FAIL, named.
+# Exit 77 (skip) only when not root or strongSwan is missing; a missing
+# tool or any failing step is a FAIL, named.
 set -u
 # shellcheck source-path=SCRIPTDIR
 here=$(cd "$(dirname "$0")" && pwd)
@@ -30,7 +30,18 @@ only=${2:-}
 # shellcheck source=swan/swan.sh
 . "$here/swan/swan.sh"
 
-netns_require swanctl unshare python3
+# Skip (77) only without root or strongSwan; anything else missing is a
+# broken test machine, a failure.
+if [[ $(id -u) -ne 0 ]]; then
+	echo "SKIP: needs root for network namespaces"
+	exit 77
+fi
+for t in ip ping ethtool nft unshare timeout; do
+	if ! command -v "$t" >/dev/null; then
+		echo "FAIL [setup]: $t is not installed (scripts/install-deps.sh)"
+		exit 1
+	fi
+done
 swan_have || { echo "SKIP: strongSwan is not installed"; exit 77; }
 
 RW_ID=rw1.espgw.test
@@ -44,12 +55,23 @@ step=setup
 fail() {
 	echo "FAIL [$step]: $*"
 	if [[ -n ${NETNS_WORK:-} ]]; then
-		echo "--- road warrior (strongSwan) log:"
-		swan_log_tail "$NETNS_WORK/rw" 30
+		echo "--- road warrior (strongSwan) log, without vici:"
+		grep -v '\[CFG\] vici' "$NETNS_WORK/rw/charon.log" 2>/dev/null |
+			tail -n 30
+		echo "--- espgw-control's IKE counters:"
+		espgw_ctl show ike 2>&1 | grep -v ' 0$'
 		echo "--- espgw-control log:"
 		tail -n 30 "$NETNS_WORK/control.log" 2>/dev/null
+		if [[ -s $NETNS_WORK/tap-ike.txt ]]; then
+			echo "--- IKE on the gateway's tap $TAP_PUB:"
+			tail -n 12 "$NETNS_WORK/tap-ike.txt"
+		fi
+		# Stopped, the data plane prints its counters (drops by
+		# reason) at the end of its log.
+		espgw_stop >/dev/null 2>&1
 		echo "--- espgw-dataplane log:"
-		tail -n 30 "$NETNS_WORK/dataplane.log" 2>/dev/null
+		grep -v '^ *[a-z_.-]* 0$' "$NETNS_WORK/dataplane.log" \
+			2>/dev/null | tail -n 40
 	fi
 	exit 1
 }
@@ -147,7 +169,6 @@ connect() {
 	fi
 	swan_initiate "$rw" office 25 ||
 		fail "$(swan_ike_diagnosis "$rw" espgw)$(ike_at_tap)"
-	[[ -n ${TCPDUMP_PID:-} ]] && netns_kill "$TCPDUMP_PID"
 	swan_wait_child "$rw" office 10 || fail "no INSTALLED CHILD_SA"
 	VIP=$(swan_vip "$rw")
 	step="$name: configuration payload"
