@@ -249,6 +249,53 @@ static inline uint8_t esp_sa_gate(struct esp_sa *sa, uint64_t seq)
 	return ESP_DROP_NONE;
 }
 
+/*
+ * Start loading what the packets of a pass will read of their SAs, before
+ * any of it is read: with many SAs every line is a cache miss, and misses
+ * issued together overlap instead of stalling one after another (the
+ * locked add that reserves sequence numbers would otherwise wait for each
+ * in turn).  esp_sa_prefetch(): lines 0-2, and the header template (outb)
+ * or the replay window's first line; esp_sa_prefetch_keys(): the AES
+ * schedule (encryption for outb, else decryption) and the HMAC states.  A
+ * run of packets of one SA fetches once.  Only addresses are computed:
+ * nothing of the SA is read.
+ */
+static inline void esp_sa_prefetch(struct esp_sa *const sa[], uint16_t n,
+				   bool outb)
+{
+	const struct esp_sa *last = NULL;
+
+	for (uint16_t i = 0; i < n; i++) {
+		const struct esp_sa *s = sa[i];
+
+		if (s == last)
+			continue;
+		last = s;
+		rte_prefetch0(s);
+		__builtin_prefetch(&s->seq_out, 1, 3); /* written */
+		rte_prefetch0(outb ? (const void *)&s->tmpl
+				   : (const void *)&s->win);
+	}
+}
+
+static inline void esp_sa_prefetch_keys(struct esp_sa *const sa[],
+					uint16_t n, bool outb)
+{
+	const struct esp_sa *last = NULL;
+
+	for (uint16_t i = 0; i < n; i++) {
+		const struct esp_sa *s = sa[i];
+		const uint8_t *k = outb ? s->keys.aes.enc : s->keys.aes.dec;
+
+		if (s == last)
+			continue;
+		last = s;
+		for (uint32_t off = 0; off < sizeof(s->keys.aes.enc); off += 64)
+			rte_prefetch0(k + off);
+		rte_prefetch0(s->keys.hmac);
+	}
+}
+
 /* Add good packets and drops of a pass to the SAs' counters; raise soft
  * and hard lifetime events. */
 void esp_sa_account(struct esp_sa *const sa[], const struct esp_pkt *pkt,
