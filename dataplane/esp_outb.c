@@ -343,6 +343,8 @@ static uint16_t outb_pass(struct esp_crypto *cx, struct rte_mbuf *mb[],
 			why[i] = sa[i]->outb_hdr(sa[i], mb[i], &cx->pkt[i]);
 	}
 
+	esp_sa_reserve_bytes(sa, cx->pkt, why, n);
+
 	if (esp_crypto_gen_ivs(cx, n) < 0)
 		memset(why, ESP_DROP_CRYPTO, n);
 	esp_sa_prefetch_keys(sa, n, true);

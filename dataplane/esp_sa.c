@@ -55,10 +55,22 @@ static void copy_params(struct esp_sa *sa, const struct esp_params *p)
 	sa->local = p->local;
 	sa->remote = p->remote;
 	sa->seq_max = p->esn ? UINT64_MAX : UINT32_MAX;
+	sa->seq_lim = sa->seq_max;
 	sa->hard_packets = limit(p->life.hard_packets);
 	sa->hard_bytes = limit(p->life.hard_bytes);
 	sa->soft_packets = limit(p->life.soft_packets);
 	sa->soft_bytes = limit(p->life.soft_bytes);
+}
+
+/* Outbound: the hard packet lifetime as the last sequence number it
+ * allows, counted from the next one (esp_sa_gate). */
+static void set_seq_lim(struct esp_sa *sa)
+{
+	uint64_t used = __atomic_load_n(&sa->seq_out, __ATOMIC_RELAXED);
+
+	sa->seq_lim = sa->seq_max;
+	if (sa->dir == ESP_DIR_OUT && sa->hard_packets <= sa->seq_max - used)
+		sa->seq_lim = used + sa->hard_packets;
 }
 
 struct esp_sa *esp_sa_create(const struct esp_params *p,
@@ -80,6 +92,7 @@ struct esp_sa *esp_sa_create(const struct esp_params *p,
 		return NULL;
 	}
 	copy_params(sa, p);
+	set_seq_lim(sa);
 	if (esp_crypto_sa_init(sa, p, cx, err) < 0) {
 		esp_sa_free(sa);
 		return NULL;
@@ -139,6 +152,62 @@ uint32_t esp_sa_spi(const struct esp_sa *sa)
 void esp_sa_set_next_seq(struct esp_sa *sa, uint64_t seq)
 {
 	__atomic_store_n(&sa->seq_out, seq - 1, __ATOMIC_RELAXED);
+	set_seq_lim(sa);
+}
+
+uint8_t esp_sa_gate_slow(struct esp_sa *sa, uint64_t seq)
+{
+	if (seq > sa->seq_max) {
+		esp_sa_raise(sa, ESP_SA_EV_SEQ_EXHAUSTED);
+		return ESP_DROP_SEQ_EXHAUSTED;
+	}
+	esp_sa_raise(sa, ESP_SA_EV_HARD_EXPIRED);
+	return ESP_DROP_SA_EXPIRED;
+}
+
+/* One SA's run [i, j) went past hard_bytes: end is the reservation with
+ * its by bytes.  Keep the packets that fit, drop the rest. */
+static void refuse_excess(struct esp_sa *sa, const struct esp_pkt *pkt,
+			  uint8_t why[], uint16_t i, uint16_t j,
+			  uint64_t end, uint64_t by)
+{
+	uint64_t at = end - by;
+	bool full = at > sa->hard_bytes;
+
+	for (uint16_t k = i; k < j; k++) {
+		if (why[k] != ESP_DROP_NONE)
+			continue;
+		if (!full && pkt[k].len <= sa->hard_bytes - at)
+			at += pkt[k].len;
+		else
+			full = true;
+		if (full)
+			why[k] = ESP_DROP_SA_EXPIRED;
+	}
+	esp_sa_raise(sa, ESP_SA_EV_HARD_EXPIRED);
+}
+
+void esp_sa_reserve_bytes(struct esp_sa *const sa[],
+			  const struct esp_pkt *pkt, uint8_t why[], uint16_t n)
+{
+	uint16_t i, j;
+
+	for (i = 0; i < n; i = j) {
+		struct esp_sa *s = sa[i];
+		uint64_t by = 0, end;
+
+		for (j = i + 1; j < n && sa[j] == s; j++)
+			;
+		if (likely(s->hard_bytes == UINT64_MAX))
+			continue;
+		for (uint16_t k = i; k < j; k++)
+			by += why[k] == ESP_DROP_NONE ? pkt[k].len : 0;
+		if (by == 0)
+			continue;
+		end = __atomic_add_fetch(&s->bytes_rsv, by, __ATOMIC_RELAXED);
+		if (unlikely(end > s->hard_bytes || end < by))
+			refuse_excess(s, pkt, why, i, j, end, by);
+	}
 }
 
 /* Counters for one SA's run of good packets. */

@@ -34,6 +34,11 @@
  * - Counters are updated with relaxed atomics and may be read at any time
  *   by the main lcore (esp_sa_stats_get()); they are exact, but a reader
  *   may see packets and bytes of a burst at slightly different moments.
+ * - Lifetimes: soft ones raise an event when the counters reach them.  The
+ *   outbound hard packet and byte lifetimes are reserved before a packet is
+ *   encrypted (esp_sa_gate, esp_sa_reserve_bytes) and never overshot.  XXX
+ *   inbound, the hard lifetime is checked before a pass and counted after
+ *   it, so up to a pass (ESP_BURST_MAX packets) more may get through.
  * - esp_sa_set_remote() may run on the main lcore while workers send: the
  *   header template is protected by a sequence lock (writers: one thread).
  * - Freeing: remove the SA from every table, wait for an RCU grace period,
@@ -134,7 +139,8 @@ struct esp_sa {
 	IMB_HASH_ALG hash_alg;
 	uint32_t events;    /* ESP_SA_EV_*, set once, read by the main lcore */
 	uint8_t salt[ESP_SALT_LEN];
-	uint64_t seq_max;   /* last usable outbound sequence number */
+	uint64_t seq_lim;   /* last usable outbound sequence number: before
+			     * seq_max and the hard packet lifetime */
 	esp_job_fn job;
 	union {             /* by dir; the other direction's path checks dir */
 		esp_outb_hdr_fn outb_hdr;
@@ -153,13 +159,16 @@ struct esp_sa {
 	uint64_t seq_out __rte_cache_aligned; /* last sequence number used */
 	uint64_t packets;   /* inner packets and bytes protected */
 	uint64_t bytes;
+	uint64_t bytes_rsv; /* outbound bytes reserved against hard_bytes */
 	uint64_t hard_packets, hard_bytes; /* UINT64_MAX: no limit */
 	uint64_t soft_packets, soft_bytes;
 
 	/* Rarely written. */
 	uint64_t drops[ESP_DROP_COUNT] __rte_cache_aligned;
 
-	/* Cold: kept to rebuild the template. */
+	/* Cold. */
+	uint64_t seq_max;   /* last sequence number without cycling */
+	/* Kept to rebuild the template. */
 	struct ip_addr local, remote;
 	uint16_t remote_port; /* network byte order */
 	uint8_t natt;
@@ -173,7 +182,8 @@ struct esp_sa {
 
 _Static_assert(offsetof(struct esp_sa, tmpl) == 64, "esp_sa line 0");
 _Static_assert(offsetof(struct esp_sa, seq_out) == 128, "esp_sa line 1");
-_Static_assert(offsetof(struct esp_sa, soft_bytes) < 192, "esp_sa line 2");
+_Static_assert(offsetof(struct esp_sa, soft_bytes) + 8 <= 192,
+	       "esp_sa line 2");
 
 struct esp_sa_stats {
 	uint64_t packets;
@@ -232,17 +242,23 @@ static inline void esp_sa_raise(struct esp_sa *sa, uint32_t ev)
 		__atomic_fetch_or(&sa->events, ev, __ATOMIC_RELEASE);
 }
 
+/* seq is past seq_lim: sequence numbers or the hard packet lifetime are
+ * used up. */
+uint8_t esp_sa_gate_slow(struct esp_sa *sa, uint64_t seq);
+
 /*
  * May a packet with sequence number seq (0 inbound) use sa?  Without ESN
  * the counter must not cycle (RFC 4303 section 3.3.3): past seq_max the SA
- * stops and tells the main lcore.
+ * stops and tells the main lcore.  Outbound, the hard packet lifetime is a
+ * limit on sequence numbers too (seq_lim), so the reservation of sequence
+ * numbers reserves packets against it: exact, whatever the burst size and
+ * the number of workers.  It counts sequence numbers used, which includes
+ * packets dropped after the reservation (malformed, no room).
  */
 static inline uint8_t esp_sa_gate(struct esp_sa *sa, uint64_t seq)
 {
-	if (unlikely(seq > sa->seq_max)) {
-		esp_sa_raise(sa, ESP_SA_EV_SEQ_EXHAUSTED);
-		return ESP_DROP_SEQ_EXHAUSTED;
-	}
+	if (unlikely(seq > sa->seq_lim))
+		return esp_sa_gate_slow(sa, seq);
 	if (unlikely(__atomic_load_n(&sa->events, __ATOMIC_RELAXED) &
 		     ESP_SA_EV_HARD_EXPIRED))
 		return ESP_DROP_SA_EXPIRED;
@@ -295,6 +311,17 @@ static inline void esp_sa_prefetch_keys(struct esp_sa *const sa[],
 		rte_prefetch0(s->keys.hmac);
 	}
 }
+
+/*
+ * Outbound hard byte lifetime: reserve the inner bytes of the good packets
+ * of a pass against hard_bytes before they are encrypted; a packet that
+ * would take the SA past it, and every later one, is dropped as
+ * ESP_DROP_SA_EXPIRED.  Exact for one worker; with several sending on
+ * the SA, bytes of packets that fail later (crypto errors) stay reserved,
+ * so the SA may stop a little early, never late.
+ */
+void esp_sa_reserve_bytes(struct esp_sa *const sa[],
+			  const struct esp_pkt *pkt, uint8_t why[], uint16_t n);
 
 /* Add good packets and drops of a pass to the SAs' counters; raise soft
  * and hard lifetime events. */

@@ -905,6 +905,63 @@ static void test_lifetimes(void **state)
 	assert_pool_full();
 }
 
+/*
+ * Hard lifetimes hold within a burst: n packets of one SA in one call
+ * (more than one pass), hard limit of `limit` packets or of the inner bytes
+ * of `limit` packets and a half.  Exactly `limit` leave, in order, with
+ * sequence numbers 1..limit; the rest are dropped as sa-expired.
+ */
+static void hard_limit_in_burst(bool by_bytes, uint16_t limit)
+{
+	enum { N = 100 };
+	struct rte_mbuf *mb[N];
+	struct esp_sa *sv[N];
+	uint8_t why[N], inner[256];
+	struct esp_sa_stats st;
+	struct esp_params p;
+	size_t len = make_inner(inner, 4, 30, 7, 0);
+	uint16_t good;
+
+	params_init(&p, ALGO_AES_256_CBC, ALGO_HMAC_SHA256_128,
+		    ESP_MODE_TUNNEL, 4, false, false, ESP_DIR_OUT);
+	if (by_bytes)
+		p.life.hard_bytes = limit * len + len / 2;
+	else
+		p.life.hard_packets = limit;
+	sv[0] = sa_new(&p);
+	for (int i = 0; i < N; i++) {
+		mb[i] = mbuf_of(inner, len);
+		sv[i] = sv[0];
+	}
+	good = esp_outb_process(cx, mb, sv, why, N);
+	assert_int_equal(good, limit);
+	for (int i = 0; i < N; i++) {
+		if (i < good)
+			assert_int_equal(esp_ld32(rte_pktmbuf_mtod(mb[i],
+				uint8_t *) + 24), i + 1);
+		else
+			assert_int_equal(why[i], ESP_DROP_SA_EXPIRED);
+		rte_pktmbuf_free(mb[i]);
+	}
+	esp_sa_stats_get(sv[0], &st);
+	assert_int_equal(st.packets, limit);
+	assert_int_equal(st.bytes, limit * len);
+	assert_int_equal(st.drop[ESP_DROP_SA_EXPIRED], N - limit);
+	assert_true(esp_sa_events(sv[0]) & ESP_SA_EV_HARD_EXPIRED);
+	esp_sa_free(sv[0]);
+	assert_pool_full();
+}
+
+static void test_hard_lifetime_exact_in_a_burst(void **state)
+{
+	(void)state;
+	hard_limit_in_burst(false, 70); /* past the first pass of 64 */
+	hard_limit_in_burst(false, 5);
+	hard_limit_in_burst(false, 1);
+	hard_limit_in_burst(true, 70);
+	hard_limit_in_burst(true, 5);
+}
+
 static void test_outbound_malformed_and_no_room(void **state)
 {
 	uint8_t inner[256];
@@ -1096,6 +1153,7 @@ int main(void)
 		cmocka_unit_test(test_ecn_decapsulation),
 		cmocka_unit_test(test_seq_exhaustion_stops_the_sa),
 		cmocka_unit_test(test_lifetimes),
+		cmocka_unit_test(test_hard_lifetime_exact_in_a_burst),
 		cmocka_unit_test(test_outbound_malformed_and_no_room),
 		cmocka_unit_test(test_nat_mapping_update),
 		cmocka_unit_test(test_large_mixed_burst),
