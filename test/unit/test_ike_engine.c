@@ -153,6 +153,20 @@ static void dp_del_pol(struct dp *d, uint64_t id)
 	fail_msg("policy %llu not installed", (unsigned long long)id);
 }
 
+/* As espgw-dataplane's SA table: the SA a policy names is installed
+ * first and is of the policy's own direction, the inbound SA for an
+ * inbound policy (RFC 4301 section 4.4.1). */
+static void dp_pol_add(struct dp *d, const struct chan_policy *p)
+{
+	const struct chan_sa *sa = p->sa_id ? dp_sa(d, p->sa_id) : NULL;
+
+	assert_int_equal(chan_policy_check(p), CHAN_ERR_OK);
+	assert_true(d->n_pol < MAX_DP);
+	assert_non_null(sa);
+	assert_int_equal(sa->dir, p->dir);
+	d->pol[d->n_pol++] = *p;
+}
+
 static void dp_send(void *arg, uint16_t type, const void *body, uint32_t len)
 {
 	struct dp *d = arg;
@@ -167,9 +181,7 @@ static void dp_send(void *arg, uint16_t type, const void *body, uint32_t len)
 		dp_del_sa(d, ((const struct chan_sa_del *)body)->id);
 		break;
 	case CHAN_MSG_POLICY_ADD:
-		assert_int_equal(chan_policy_check(body), CHAN_ERR_OK);
-		assert_true(d->n_pol < MAX_DP);
-		d->pol[d->n_pol++] = *(const struct chan_policy *)body;
+		dp_pol_add(d, body);
 		break;
 	case CHAN_MSG_POLICY_DEL:
 		dp_del_pol(d, ((const struct chan_policy_del *)body)->id);
