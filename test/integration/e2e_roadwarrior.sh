@@ -38,7 +38,7 @@ if [[ $(id -u) -ne 0 ]]; then
 fi
 for t in ip ping ethtool nft unshare timeout; do
 	if ! command -v "$t" >/dev/null; then
-		echo "FAIL [setup]: $t is not installed (scripts/install-deps.sh)"
+		echo "FAIL [setup]: no $t (scripts/install-deps.sh installs it)"
 		exit 1
 	fi
 done
