@@ -7,7 +7,8 @@
 
 #include <cmocka.h>
 
-#include <rte_eal.h>
+#include "dp_test_eal.h"
+
 #include <rte_mbuf.h>
 
 #include "classify.h"
@@ -262,9 +263,6 @@ static void test_malformed(void **state)
 
 int main(void)
 {
-	char *argv[] = { "test_classify", "--no-huge", "--no-pci", "-l", "0",
-			 "--no-shconf", "-m", "256",
-			 "--log-level=error" };
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_esp_to_us),
 		cmocka_unit_test(test_udp_4500_split),
@@ -276,17 +274,13 @@ int main(void)
 	};
 	int rc;
 
-	if (rte_eal_init((int)RTE_DIM(argv), argv) < 0)
-		return 1;
-	mp = rte_pktmbuf_pool_create("test", 255, 0, 0,
-				     RTE_MBUF_DEFAULT_BUF_SIZE, SOCKET_ID_ANY);
+	mp = dp_test_eal_init("test_classify", 255);
 	if (!mp)
 		return 1;
 	local.v4[local.n_v4++] = RTE_BE32(0x0a000001);
 	local.v4[local.n_v4++] = OUR4;
 	memcpy(local.v6[local.n_v6++], our6, 16);
 	rc = cmocka_run_group_tests(tests, NULL, NULL);
-	rte_mempool_free(mp);
-	rte_eal_cleanup();
+	dp_test_eal_fini(mp);
 	return rc;
 }

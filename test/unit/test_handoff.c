@@ -16,7 +16,8 @@
 #include <string.h>
 
 #include <cmocka.h>
-#include <rte_eal.h>
+
+#include "dp_test_eal.h"
 #include <rte_eth_ring.h>
 #include <rte_ethdev.h>
 #include <rte_ip.h>
@@ -436,8 +437,6 @@ static void test_destroy_frees(void **state)
 
 int main(void)
 {
-	char *argv[] = { "test_handoff", "--no-huge", "--no-pci", "-l", "0",
-			 "--no-shconf", "-m", "256", "--log-level=error" };
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_handoff_once, setup,
 						teardown),
@@ -448,14 +447,10 @@ int main(void)
 	};
 	int rc;
 
-	if (rte_eal_init((int)RTE_DIM(argv), argv) < 0)
-		return 1;
-	mp = rte_pktmbuf_pool_create("test_ho", POOL_SIZE, 0, 0,
-				     RTE_MBUF_DEFAULT_BUF_SIZE, SOCKET_ID_ANY);
+	mp = dp_test_eal_init("test_handoff", POOL_SIZE);
 	if (!mp)
 		return 1;
 	rc = cmocka_run_group_tests(tests, NULL, NULL);
-	rte_mempool_free(mp);
-	rte_eal_cleanup();
+	dp_test_eal_fini(mp);
 	return rc;
 }

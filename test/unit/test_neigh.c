@@ -8,8 +8,9 @@
 
 #include <cmocka.h>
 
+#include "dp_test_eal.h"
+
 #include <rte_arp.h>
-#include <rte_eal.h>
 #include <rte_mbuf.h>
 
 #include "neigh.h"
@@ -287,9 +288,6 @@ static void test_arp_request_bytes(void **state)
 
 int main(void)
 {
-	char *argv[] = { "test_neigh", "--no-huge", "--no-pci", "-l", "0",
-			 "--no-shconf", "-m", "256",
-			 "--log-level=error" };
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
 	const struct CMUnitTest tests[] = {
 		T(test_miss_asks_once_per_interval),
@@ -303,15 +301,11 @@ int main(void)
 	};
 	int rc;
 
-	if (rte_eal_init((int)RTE_DIM(argv), argv) < 0)
-		return 1;
-	mp = rte_pktmbuf_pool_create("test", 63, 0, 0,
-				     RTE_MBUF_DEFAULT_BUF_SIZE, SOCKET_ID_ANY);
+	mp = dp_test_eal_init("test_neigh", 63);
 	if (!mp)
 		return 1;
 	local.v4[local.n_v4++] = OUR4;
 	rc = cmocka_run_group_tests(tests, NULL, NULL);
-	rte_mempool_free(mp);
-	rte_eal_cleanup();
+	dp_test_eal_fini(mp);
 	return rc;
 }

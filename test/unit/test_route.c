@@ -8,7 +8,8 @@
 
 #include <cmocka.h>
 
-#include <rte_eal.h>
+#include "dp_test_eal.h"
+
 #include <rte_mbuf.h>
 
 #include "route.h"
@@ -238,9 +239,6 @@ static void test_hop_limit(void **state)
 
 int main(void)
 {
-	char *argv[] = { "test_route", "--no-huge", "--no-pci", "-l", "0",
-			 "--no-shconf", "-m", "256",
-			 "--log-level=error" };
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_longest_prefix_wins,
 						setup, teardown),
@@ -256,14 +254,10 @@ int main(void)
 	};
 	int rc;
 
-	if (rte_eal_init((int)RTE_DIM(argv), argv) < 0)
-		return 1;
-	mp = rte_pktmbuf_pool_create("test", 63, 0, 0,
-				     RTE_MBUF_DEFAULT_BUF_SIZE, SOCKET_ID_ANY);
+	mp = dp_test_eal_init("test_route", 63);
 	if (!mp)
 		return 1;
 	rc = cmocka_run_group_tests(tests, NULL, NULL);
-	rte_mempool_free(mp);
-	rte_eal_cleanup();
+	dp_test_eal_fini(mp);
 	return rc;
 }

@@ -11,7 +11,8 @@
 #include <string.h>
 
 #include <cmocka.h>
-#include <rte_eal.h>
+
+#include "dp_test_eal.h"
 #include <rte_mbuf.h>
 #include <rte_memcpy.h>
 
@@ -216,8 +217,6 @@ static void test_flush_keeps(void **state)
 
 int main(void)
 {
-	char *argv[] = { "test_spd", "--no-huge", "--no-pci", "-l", "0",
-			 "--no-shconf", "-m", "128", "--log-level=error" };
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_key_and_match),
 		cmocka_unit_test(test_short_packets),
@@ -227,14 +226,10 @@ int main(void)
 	};
 	int rc;
 
-	if (rte_eal_init((int)RTE_DIM(argv), argv) < 0)
-		return 1;
-	mp = rte_pktmbuf_pool_create("test_spd", 63, 0, 0,
-				     RTE_MBUF_DEFAULT_BUF_SIZE, SOCKET_ID_ANY);
+	mp = dp_test_eal_init("test_spd", 63);
 	if (!mp)
 		return 1;
 	rc = cmocka_run_group_tests(tests, NULL, NULL);
-	rte_mempool_free(mp);
-	rte_eal_cleanup();
+	dp_test_eal_fini(mp);
 	return rc;
 }
