@@ -10,6 +10,9 @@
 # Callers set prog, here (the test directory) and encap, then call
 # s2s_setup; s2s_cleanup runs on exit.
 
+# shellcheck source=wait.sh
+. "$here/wait.sh"
+
 id=$$
 HA=espgw-ha-$id
 GA=espgw-ga-$id
@@ -57,17 +60,6 @@ need_root() {
 			exit 77
 		fi
 	done
-}
-
-# Wait up to $1 tenths of a second for a command to succeed.
-wait_for() {
-	local n=$1 i
-	shift
-	for ((i = 0; i < n; i++)); do
-		"$@" >/dev/null 2>&1 && return 0
-		sleep 0.1
-	done
-	return 1
 }
 
 gw_quiet() {

@@ -27,6 +27,10 @@ for tool in ip ping python3 ethtool; do
 	fi
 done
 
+here=$(cd "$(dirname "$0")" && pwd)
+# shellcheck source=wait.sh
+. "$here/wait.sh"
+
 id=$$
 GW=espgw-gw-$id
 PUB=espgw-pub-$id
@@ -61,17 +65,6 @@ fail() {
 }
 
 gw() { ip netns exec "$GW" "$@"; }
-
-# Wait up to $1 tenths of a second for a command to succeed.
-wait_for() {
-	local n=$1 i
-	shift
-	for ((i = 0; i < n; i++)); do
-		"$@" >/dev/null 2>&1 && return 0
-		sleep 0.1
-	done
-	return 1
-}
 
 setup_net() {
 	ip netns add "$GW" && ip netns add "$PUB" && ip netns add "$PRIV" ||

@@ -25,6 +25,9 @@
 # the pool in clear is dropped too (WIRE filter), so no broken tunnel can
 # pass a ping in plaintext, whatever the gateway does.
 
+# shellcheck source=wait.sh
+. "$(dirname "${BASH_SOURCE[0]}")/wait.sh"
+
 NETNS_ID=${NETNS_ID:-$$}
 NS_RW=esgw-rw-$NETNS_ID
 NS_GW=esgw-gw-$NETNS_ID
@@ -103,15 +106,7 @@ netns_workdir() {
 }
 
 # Run "$@" up to N times, a tenth of a second apart, until it succeeds.
-netns_wait_for() {
-	local n=$1 i
-	shift
-	for ((i = 0; i < n; i++)); do
-		"$@" >/dev/null 2>&1 && return 0
-		sleep 0.1
-	done
-	return 1
-}
+netns_wait_for() { wait_for "$@"; }
 
 # netns_wait_alive PID N COMMAND...: as netns_wait_for, but gives up as
 # soon as PID has exited.

@@ -21,21 +21,14 @@ cp=$build/control/espgw-control
 ctl=$build/control/espgwctl
 examples=$src/scripts/examples
 
+here=$(cd "$(dirname "$0")" && pwd)
+# shellcheck source=wait.sh
+. "$here/wait.sh"
+
 work=$(mktemp -d)
 ns=espgw-prog-$$
 dp_pid=
 cp_pid=
-
-stop_pid() {
-	local p=$1 i
-	[[ -n $p ]] || return 0
-	kill -TERM "$p" 2>/dev/null || return 0
-	for ((i = 0; i < 50; i++)); do
-		kill -0 "$p" 2>/dev/null || return 0
-		sleep 0.1
-	done
-	kill -KILL "$p" 2>/dev/null
-}
 
 cleanup() {
 	stop_pid "$dp_pid"
@@ -52,17 +45,6 @@ fail() {
 		[[ -f $f ]] && { echo "--- $f"; tail -20 "$f"; }
 	done
 	exit 1
-}
-
-# Wait up to $1 tenths of a second for a command to succeed.
-wait_for() {
-	local n=$1 i
-	shift
-	for ((i = 0; i < n; i++)); do
-		"$@" >/dev/null 2>&1 && return 0
-		sleep 0.1
-	done
-	return 1
 }
 
 # --- 1. options -----------------------------------------------------------
