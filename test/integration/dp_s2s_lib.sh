@@ -108,13 +108,14 @@ s2s_config() {
 		>"$work/$g.conf"
 }
 
-# start_gw a|b NS LCORES: the program in the background, pid in pid_$1.
+# start_gw a|b NS LCORES [CONF]: the program in the background, pid in
+# pid_$1; CONF instead of dp-s2s-$1.conf.in when given.
 start_gw() {
-	local g=$1 ns=$2 lcores=$3 p
-	s2s_config "$g"
+	local g=$1 ns=$2 lcores=$3 conf=${4:-} p
+	[[ -n $conf ]] || { s2s_config "$g"; conf=$work/$g.conf; }
 	ip netns exec "$ns" "$prog" --lcores "$lcores" --no-pci --no-huge \
 		-m 256 --no-shconf --log-level=error \
-		-- --config "$work/$g.conf" \
+		-- --config "$conf" \
 		>"$work/dp_$g.out" 2>"$work/dp_$g.err" &
 	p=$!
 	eval "pid_$g=$p"
