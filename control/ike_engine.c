@@ -7,6 +7,7 @@
 
 #include "ike_child.h"
 #include "ike_exchange.h"
+#include "ike_frag.h"
 #include "ike_msg.h"
 #include "log.h"
 
@@ -21,6 +22,7 @@ struct ike_engine *ike_engine_create(const struct espgw_config *cfg,
 	e->cfg = cfg;
 	e->ops = *ops;
 	e->cookie_threshold = IKE_COOKIE_DEFAULT;
+	e->frag_size = IKE_FRAG_SIZE_DEFAULT;
 	ike_random(e, e->cookie_secret, sizeof(e->cookie_secret));
 	e->pools = calloc(cfg->ipsec.n_pools + 1, sizeof(*e->pools));
 	ok = e->pools && htable_init(&e->sa_by_spi, 1024) == 0 &&
@@ -52,6 +54,7 @@ void ike_engine_destroy(struct ike_engine *e)
 		pool_destroy(e->pools[i]);
 	free(e->pools);
 	ike_init_dh_flush(e);
+	free(e->frag_plain);
 	htable_free(&e->sa_by_spi);
 	htable_free(&e->sa_by_init);
 	htable_free(&e->sa_by_id);
@@ -113,7 +116,7 @@ static void on_request(struct ike_sa *sa, const struct ike_ep *local,
 
 	if (sa->resp && id == sa->resp_id) {
 		/* Retransmitted: authenticate it, then answer as before. */
-		if (ike_msg_open(sa, e->rx_buf, e->rx_len, m) == 0)
+		if (ike_msg_open_again(sa, m) == 0)
 			ike_msg_resend_response(sa);
 		return;
 	}
@@ -293,6 +296,13 @@ void ike_engine_dp_event(struct ike_engine *e, const struct chan_msg *m)
 void ike_engine_set_cookie_threshold(struct ike_engine *e, unsigned int n)
 {
 	e->cookie_threshold = n;
+}
+
+void ike_engine_set_fragment_size(struct ike_engine *e, size_t n)
+{
+	if (n == 0)
+		n = IKE_FRAG_SIZE_DEFAULT;
+	e->frag_size = n < IKE_FRAG_SIZE_MIN ? IKE_FRAG_SIZE_MIN : n;
 }
 
 const struct ike_engine_stats *ike_engine_stats(const struct ike_engine *e)

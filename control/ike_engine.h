@@ -52,7 +52,9 @@ struct ike_engine_ops {
 	X(unknown_spi, "dropped: no IKE SA with that SPI")              \
 	X(bad_msg_id, "dropped: message ID outside the window")         \
 	X(unexpected, "dropped: not valid in the SA's state")           \
-	X(fragments, "dropped: IKE fragments (not reassembled)")        \
+	X(fragments, "IKE fragments (RFC 7383) received")               \
+	X(frag_dropped, "dropped: IKE fragments forged, late, too many") \
+	X(frag_sent, "messages sent as IKE fragments")                  \
 	X(no_peer, "dropped: no peer configured for the address")       \
 	X(retransmits, "requests retransmitted")                        \
 	X(duplicates, "cached responses re-sent")                       \
@@ -103,6 +105,11 @@ void ike_engine_dp_event(struct ike_engine *e, const struct chan_msg *m);
 
 /* Half-open IKE SAs above which IKE_SA_INIT needs a COOKIE (2.6). */
 void ike_engine_set_cookie_threshold(struct ike_engine *e, unsigned int n);
+
+/* Longest protected message sent whole to a peer that supports IKE
+ * fragmentation (RFC 7383); longer ones go as SKF fragments.  0: the
+ * default, IKE_FRAG_SIZE_DEFAULT (ike_frag.h); at least 128. */
+void ike_engine_set_fragment_size(struct ike_engine *e, size_t n);
 
 const struct ike_engine_stats *ike_engine_stats(const struct ike_engine *e);
 unsigned int ike_engine_n_ike_sas(const struct ike_engine *e);

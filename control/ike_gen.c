@@ -342,6 +342,19 @@ void ike_gen_sk_begin(struct ike_gen *g, size_t iv_len)
 	ike_gen_reserve(g, iv_len);
 }
 
+void ike_gen_skf_begin(struct ike_gen *g, size_t iv_len, uint16_t num,
+		       uint16_t total)
+{
+	ike_gen_begin(g, IKE_PLD_SKF, false);
+	ike_gen_u16(g, num);
+	ike_gen_u16(g, total);
+	g->sk_off = g->pld_off;
+	g->pld_off = IKE_GEN_NONE;
+	g->iv_len = iv_len;
+	g->sk_frag = true;
+	ike_gen_reserve(g, iv_len);
+}
+
 size_t ike_gen_finish(struct ike_gen *g)
 {
 	if (!g->has_hdr || g->pld_off != IKE_GEN_NONE ||

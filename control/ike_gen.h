@@ -39,6 +39,7 @@ struct ike_gen {
 	uint8_t n_xf;	 /* transforms in the open proposal */
 	size_t sk_off;	 /* start of the SK payload not yet sealed */
 	size_t iv_len;	 /* IV bytes reserved after the SK header */
+	bool sk_frag;	 /* it is an SKF payload (RFC 7383 2.5) */
 };
 
 void ike_gen_init(struct ike_gen *g, uint8_t *buf, size_t cap);
@@ -94,6 +95,10 @@ void ike_gen_eap(struct ike_gen *g, const uint8_t *msg, size_t len);
 
 /* Open the SK payload and reserve iv_len bytes for the IV. */
 void ike_gen_sk_begin(struct ike_gen *g, size_t iv_len);
+/* The same for an SKF payload, fragment num of total (RFC 7383 2.5);
+ * its Next Payload is left 0. */
+void ike_gen_skf_begin(struct ike_gen *g, size_t iv_len, uint16_t num,
+		       uint16_t total);
 
 /*
  * Close a clear message started with ike_gen_hdr(): fill in the header

@@ -293,6 +293,7 @@ static int respond(struct ike_sa *sa, const struct ike_msg *m)
 	ike_gen_nonce(&g, s->nr, s->nr_len);
 	ike_natd_gen(sa, &g);
 	gen_status(&g);
+	sa->frag_ok = ike_pld_notify(m, IKE_N_IKEV2_FRAGMENTATION_SUPPORTED);
 	if (ike_msg_respond(sa, &g) != 0)
 		return -1;
 	s->init_resp = dup_bytes(sa->resp, sa->resp_len);
@@ -468,6 +469,7 @@ static void on_init_response(struct ike_sa *sa, struct ike_msg *m)
 		return;
 	}
 	ike_natd_check(sa, m);
+	sa->frag_ok = ike_pld_notify(m, IKE_N_IKEV2_FRAGMENTATION_SUPPORTED);
 	if (ike_sa_natt(sa)) /* section 2.23: move to port 4500 */
 		sa->local.port = sa->remote.port = IKE_NATT_PORT;
 	ike_auth_start(sa);

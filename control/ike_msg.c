@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ike_frag.h"
 #include "log.h"
 
 void ike_msg_begin(struct ike_sa *sa, struct ike_gen *g, uint8_t exchange,
@@ -19,23 +20,49 @@ void ike_msg_begin(struct ike_sa *sa, struct ike_gen *g, uint8_t exchange,
 		ike_gen_sk_begin(g, ike_sk_iv_len(&sa->sk_out));
 }
 
-/* Close the message; its length, or 0. */
-static size_t finish(struct ike_sa *sa, struct ike_gen *g)
+/* RFC 7383 section 2.5.1: SKF when the peer can take it and the whole
+ * message would not fit.  The plaintext is kept, as sealing overwrites
+ * it, so that the sealed length decides. */
+static bool cut(struct ike_sa *sa, const struct ike_gen *g)
 {
-	size_t len = 0;
-
-	if (g->sk_off == IKE_GEN_NONE)
-		return ike_gen_finish(g);
-	if (ike_sk_seal(&sa->sk_out, g, &len) != IKE_SK_OK)
-		return 0;
-	return len;
+	return sa->frag_ok && !g->failed && g->sk_off != IKE_GEN_NONE &&
+	       g->len + ike_sk_tail_max(&sa->sk_out) > sa->eng->frag_size;
 }
 
-static void transmit(struct ike_sa *sa, const uint8_t *buf, size_t len)
+/* Close the message into a new buffer (*len), or NULL: one message, or
+ * its fragments back to back. */
+static uint8_t *finish(struct ike_sa *sa, struct ike_gen *g, size_t *len)
+{
+	uint8_t *copy;
+
+	if (cut(sa, g)) {
+		copy = ike_frag_seal(sa, g, sa->eng->frag_size, len);
+		if (copy)
+			sa->eng->stats.frag_sent++;
+		return copy;
+	}
+	*len = 0;
+	if (g->sk_off == IKE_GEN_NONE)
+		*len = ike_gen_finish(g);
+	else if (ike_sk_seal(&sa->sk_out, g, len) != IKE_SK_OK)
+		*len = 0;
+	if (*len == 0 || !(copy = malloc(*len)))
+		return NULL;
+	memcpy(copy, g->buf, *len);
+	return copy;
+}
+
+static void send_one(struct ike_sa *sa, const uint8_t *buf, size_t len)
 {
 	struct ike_engine *e = sa->eng;
 
 	e->ops.send(e->ops.arg, &sa->local, &sa->remote, buf, len);
+}
+
+/* All fragments of a message go, and go again, together (2.6.1). */
+static void transmit(struct ike_sa *sa, const uint8_t *buf, size_t len)
+{
+	ike_frag_each(buf, len, send_one, sa);
 }
 
 static void on_retransmit(void *arg)
@@ -62,12 +89,11 @@ static void on_retransmit(void *arg)
 int ike_msg_request(struct ike_sa *sa, struct ike_gen *g, ike_resp_fn fn,
 		    unsigned int max_tries)
 {
-	size_t len = finish(sa, g);
+	size_t len = 0;
 	uint8_t *copy;
 
-	if (len == 0 || sa->req.buf || !(copy = malloc(len)))
+	if (sa->req.buf || !(copy = finish(sa, g, &len)))
 		return -1;
-	memcpy(copy, sa->eng->out, len);
 	sa->req = (struct ike_req){
 		.buf = copy, .len = len, .id = sa->next_msg_id++,
 		.tries = 1, .on_resp = fn,
@@ -92,12 +118,11 @@ void ike_msg_abort(struct ike_sa *sa)
 
 int ike_msg_respond(struct ike_sa *sa, struct ike_gen *g)
 {
-	size_t len = finish(sa, g);
+	size_t len = 0;
 	uint8_t *copy;
 
-	if (len == 0 || !(copy = malloc(len)))
+	if (!(copy = finish(sa, g, &len)))
 		return -1;
-	memcpy(copy, sa->eng->out, len);
 	free(sa->resp);
 	sa->resp = copy;
 	sa->resp_len = len;
@@ -132,17 +157,32 @@ void ike_msg_notify_init(struct ike_engine *e, const struct ike_ep *local,
 		e->ops.send(e->ops.arg, local, remote, buf, n);
 }
 
+int ike_msg_open_again(struct ike_sa *sa, struct ike_msg *m)
+{
+	struct ike_engine *e = sa->eng;
+	struct ike_slice plain;
+
+	if (!(m->has & IKE_HAS(IKE_PLD_SKF)))
+		return ike_msg_open(sa, e->rx_buf, e->rx_len, m);
+	/* RFC 7383 section 2.6.1: only fragment 1 of a repeated request
+	 * has the response sent again, once it authenticates. */
+	if (m->sk.frag_num != 1 ||
+	    ike_sk_open(&sa->sk_in, e->rx_buf, e->rx_len, &m->sk, &plain) !=
+		    IKE_SK_OK)
+		return -1;
+	return 0;
+}
+
 int ike_msg_open(struct ike_sa *sa, uint8_t *buf, size_t len,
 		 struct ike_msg *m)
 {
 	struct ike_engine *e = sa->eng;
 	struct ike_slice plain;
 
+	if (m->has & IKE_HAS(IKE_PLD_SKF))
+		return buf == e->rx_buf && ike_frag_input(sa, m) == 1 ? 0 : -1;
 	if (!(m->has & IKE_HAS(IKE_PLD_SK))) {
-		if (m->has & IKE_HAS(IKE_PLD_SKF))
-			e->stats.fragments++; /* XXX RFC 7383 reassembly */
-		else
-			e->stats.malformed++;
+		e->stats.malformed++;
 		return -1;
 	}
 	if (ike_sk_open(&sa->sk_in, buf, len, &m->sk, &plain) != IKE_SK_OK) {

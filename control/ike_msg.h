@@ -37,8 +37,13 @@ void ike_msg_notify_init(struct ike_engine *e, const struct ike_ep *local,
 			 const uint8_t *data, size_t len);
 
 /* Decrypt and parse the SK payload of the message in buf; 0 or -1
- * (counted). */
+ * (counted).  An SKF fragment (buf is e->rx_buf) is kept, and 0 comes
+ * when it completes its message (ike_frag.h). */
 int ike_msg_open(struct ike_sa *sa, uint8_t *buf, size_t len,
 		 struct ike_msg *m);
+
+/* The same for a repeat of the request last answered: 0 when the response
+ * is to go again (for fragments, only fragment 1 that authenticates). */
+int ike_msg_open_again(struct ike_sa *sa, struct ike_msg *m);
 
 #endif

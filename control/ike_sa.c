@@ -10,6 +10,7 @@
 
 #include "ike_child.h"
 #include "ike_exchange.h"
+#include "ike_frag.h"
 #include "ike_msg.h"
 #include "log.h"
 
@@ -304,6 +305,7 @@ void ike_sa_destroy(struct ike_sa *sa)
 	if (sa->in_id)
 		htable_del(&e->sa_by_id, &sa->by_id);
 	setup_free(sa->setup);
+	ike_frag_rx_free(sa);
 	free(sa->resp);
 	ike_sk_wipe(&sa->sk_in);
 	ike_sk_wipe(&sa->sk_out);

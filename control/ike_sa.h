@@ -109,6 +109,8 @@ struct ike_req {
 	ike_resp_fn on_resp;
 };
 
+struct ike_frag_rx;
+
 struct ike_sa {
 	struct ike_engine *eng;
 	struct hlink by_spi;  /* key: our SPI */
@@ -141,6 +143,8 @@ struct ike_sa {
 	struct ike_rekey *rekey;
 	struct ike_sa *rekey_ike; /* our IKE SA rekey: its successor */
 	void *ike_rekey_timer;	  /* the profile's lifetime */
+	bool frag_ok;		  /* peer sent IKEV2_FRAGMENTATION_SUPPORTED */
+	struct ike_frag_rx *frag_rx; /* fragments being collected */
 };
 
 /*
@@ -174,6 +178,8 @@ struct ike_engine {
 	size_t rx_len;
 	struct ike_ep rx_local, rx_remote; /* where it came from and to */
 	uint8_t out[IKE_MSG_MAX];      /* the message being built */
+	uint8_t *frag_plain;	       /* reassembled inner payloads */
+	size_t frag_size;	       /* longest message before SKF */
 	struct ike_dh_reuse dh_reuse[IKE_DH_REUSE_GROUPS];
 };
 

@@ -132,6 +132,12 @@ static int icv(const struct ike_sk *sk, const uint8_t *msg, size_t len,
 	return ike_prf(sk->integ, sk->ak, sk->ak_len, &data, 1, out);
 }
 
+size_t ike_sk_tail_max(const struct ike_sk *sk)
+{
+	/* The Pad Length octet and, for CBC, up to a block less one. */
+	return (aead(sk) ? 1 : AES_BLOCK) + icv_len(sk);
+}
+
 static size_t pad_len(const struct ike_sk *sk, size_t plain_len)
 {
 	/* GCM needs no alignment (RFC 5282 section 3); CBC whole blocks,
@@ -171,7 +177,8 @@ enum ike_sk_error ike_sk_seal(struct ike_sk *sk, struct ike_gen *g, size_t *len)
 	if (g->failed || g->sk_off == IKE_GEN_NONE ||
 	    g->pld_off != IKE_GEN_NONE || g->iv_len != iv_len)
 		return IKE_SK_E_SPACE;
-	iv_off = g->sk_off + IKE_PLD_HDR_LEN;
+	/* RFC 7383 section 2.5: an SKF header has the fragment numbers. */
+	iv_off = g->sk_off + IKE_PLD_HDR_LEN + (g->sk_frag ? 4 : 0);
 	plain_off = iv_off + iv_len;
 	plain_len = g->len - plain_off;
 	pad = pad_len(sk, plain_len);

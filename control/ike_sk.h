@@ -51,14 +51,15 @@ void ike_sk_wipe(struct ike_sk *sk);
 
 /* IV bytes to pass to ike_gen_sk_begin(). */
 size_t ike_sk_iv_len(const struct ike_sk *sk);
+/* At most how many octets sealing adds after the plaintext. */
+size_t ike_sk_tail_max(const struct ike_sk *sk);
 
 /*
  * Pad, encrypt and protect the SK payload opened in g by
  * ike_gen_sk_begin(), then fill in the payload and message lengths.  On
  * success *len is the length of the finished message.
- *
- * XXX Sending SKF fragments (RFC 7383) is not written yet; opening one
- * works through ike_sk_open().
+ * After ike_gen_skf_begin() it seals one SKF fragment (RFC 7383); see
+ * ike_frag.h.
  */
 enum ike_sk_error ike_sk_seal(struct ike_sk *sk, struct ike_gen *g,
 			      size_t *len);
