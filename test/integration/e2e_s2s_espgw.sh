@@ -35,8 +35,8 @@ done
 N=300
 PSK="s2s-K$(head -c 18 /dev/urandom | base64)"
 start=$SECONDS
-pid_ca=
-pid_cb=
+# shellcheck disable=SC2034 # set and read through eval
+pid_ca= pid_cb=
 
 gwctl() { # a|b COMMAND...
 	local g=$1
@@ -99,9 +99,11 @@ stop_control() {
 
 s2s_net || fail "cannot build the namespaces"
 render a false 192.0.2.1 192.0.2.2 10.1.0.1 10.1.0.0/24 10.2.0.0/24 \
-	gw-a.espgw.test gw-b.espgw.test || fail "config A: $(cat "$work/check_a.out")"
+	gw-a.espgw.test gw-b.espgw.test ||
+	fail "config A: $(cat "$work/check_a.out")"
 render b true 192.0.2.2 192.0.2.1 10.2.0.1 10.2.0.0/24 10.1.0.0/24 \
-	gw-b.espgw.test gw-a.espgw.test || fail "config B: $(cat "$work/check_b.out")"
+	gw-b.espgw.test gw-a.espgw.test ||
+	fail "config B: $(cat "$work/check_b.out")"
 start_gw a "$GA" 0@0,1@1 "$work/a.conf" || fail "data plane A did not come up"
 start_gw b "$GB" 0@0,1@1 "$work/b.conf" || fail "data plane B did not come up"
 tap_up "$GA" "tawan$id" 192.0.2.1/24 &&
