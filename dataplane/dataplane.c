@@ -243,34 +243,40 @@ int dp_start(struct dp *dp)
 	return 0;
 }
 
-/* Learn from the ARP the workers punted; the kernel sees it as well. */
+/* Learn from the ARP and NDP the workers punted; the kernel sees them as
+ * well.  Other IPv6 is refused by neigh_ndp_input as malformed. */
 static void inspect(void *arg, uint8_t port, const struct rte_mbuf *m)
 {
 	struct dp *dp = arg;
 	const struct rte_ether_hdr *eth =
 		rte_pktmbuf_mtod(m, const struct rte_ether_hdr *);
+	enum neigh_arp_result r;
 
-	if (eth->ether_type != RTE_BE16(RTE_ETHER_TYPE_ARP))
+	if (eth->ether_type == RTE_BE16(RTE_ETHER_TYPE_ARP))
+		r = neigh_arp_input(dp->neigh, port, m, &dp->local);
+	else if (eth->ether_type == RTE_BE16(RTE_ETHER_TYPE_IPV6))
+		r = neigh_ndp_input(dp->neigh, port, m, &dp->local);
+	else
 		return;
-	if (neigh_arp_input(dp->neigh, port, m, &dp->local) ==
-	    NEIGH_ARP_LEARNED)
+	if (r == NEIGH_ARP_LEARNED)
 		CTR_ADD(main_ctr(dp)->neigh_learned, 1);
 }
 
-/* Our IPv4 address on the port for an ARP request to target: the one
+/* Our address of k's family on the port for a request to k: the one
  * whose subnet holds it, else the first. */
-static bool arp_source(const struct cfg_port *cp, const uint8_t *target,
-		       rte_be32_t *src)
+static const struct ip_addr *req_source(const struct cfg_port *cp,
+					const struct neigh_key *k)
 {
-	struct ip_addr t = { .family = ADDR_V4 };
+	struct ip_addr t = { .family = k->family };
 	const struct ip_addr *first = NULL;
 
-	memcpy(t.v4, target, 4);
+	memcpy(k->family == ADDR_V4 ? t.v4 : t.v6, k->ip,
+	       k->family == ADDR_V4 ? 4 : 16);
 	for (unsigned int i = 0; i < cp->n_addresses; i++) {
 		const struct ip_prefix *a = &cp->addresses[i];
 		struct ip_prefix s = subnet_of(a);
 
-		if (a->addr.family != ADDR_V4)
+		if (a->addr.family != k->family)
 			continue;
 		if (!first)
 			first = &a->addr;
@@ -279,9 +285,57 @@ static bool arp_source(const struct cfg_port *cp, const uint8_t *target,
 			break;
 		}
 	}
-	if (first)
-		memcpy(src, first->v4, 4);
-	return first != NULL;
+	return first;
+}
+
+/* fe80::/64 with the modified EUI-64 of mac (RFC 4291 appendix A), as the
+ * kernel gives the tap that carries the port's MAC.  XXX Wrong when the
+ * tap's addr_gen_mode is not eui64; give the port an IPv6 address then. */
+static void link_local(const struct rte_ether_addr *mac, uint8_t *a)
+{
+	const uint8_t *b = mac->addr_bytes;
+
+	memset(a, 0, 16);
+	a[0] = 0xfe;
+	a[1] = 0x80;
+	a[8] = b[0] ^ 0x02;
+	a[9] = b[1];
+	a[10] = b[2];
+	a[11] = 0xff;
+	a[12] = 0xfe;
+	memcpy(a + 13, b + 3, 3);
+}
+
+static bool is_link_local6(const uint8_t *a)
+{
+	return a[0] == 0xfe && (a[1] & 0xc0) == 0x80;
+}
+
+/* An ARP request or an NS for k; *src_ok false when the port has no
+ * address to ask from. */
+static struct rte_mbuf *make_request(const struct dp_port *p,
+				     struct rte_mempool *mp,
+				     const struct neigh_key *k, bool *src_ok)
+{
+	const struct ip_addr *src = req_source(p->cfg, k);
+	rte_be32_t s4, d4;
+	uint8_t ll[16];
+
+	*src_ok = true;
+	if (k->family == ADDR_V6) {
+		/* A link-local target is asked from our link-local, so that
+		 * its answer stays on the link. */
+		if (src && !is_link_local6(k->ip))
+			return neigh_ndp_solicit(mp, &p->mac, src->v6, k->ip);
+		link_local(&p->mac, ll);
+		return neigh_ndp_solicit(mp, &p->mac, ll, k->ip);
+	}
+	*src_ok = src != NULL;
+	if (!src)
+		return NULL;
+	memcpy(&s4, src->v4, 4);
+	memcpy(&d4, k->ip, 4);
+	return neigh_arp_request(mp, &p->mac, s4, d4);
 }
 
 static int send_request(void *arg, const struct neigh_key *k)
@@ -289,14 +343,11 @@ static int send_request(void *arg, const struct neigh_key *k)
 	struct dp *dp = arg;
 	const struct dp_port *p = &dp->ports.port[k->port];
 	struct rte_mbuf *m;
-	rte_be32_t src, dst;
+	bool src_ok;
 
-	/* XXX No NDP: IPv6 next hops are never resolved, and IPv6 transit
-	 * is dropped as no-neighbour. */
-	if (k->family != ADDR_V4 || !arp_source(p->cfg, k->ip, &src))
+	m = make_request(p, dp->ports.mp, k, &src_ok);
+	if (!src_ok)
 		return -ENOTSUP;
-	memcpy(&dst, k->ip, 4);
-	m = neigh_arp_request(dp->ports.mp, &p->mac, src, dst);
 	if (!m) {
 		CTR_ADD(main_ctr(dp)->drop[DP_DROP_NO_MBUF], 1);
 		return -ENOMEM;
@@ -306,6 +357,7 @@ static int send_request(void *arg, const struct neigh_key *k)
 		rte_pktmbuf_free(m);
 		return -ENOBUFS;
 	}
+	/* Counts NSes as well: one counter for all resolution requests. */
 	CTR_ADD(main_ctr(dp)->arp_requests, 1);
 	return 0;
 }

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * Neighbours: the MAC address of each next hop, per port, learned from ARP
- * (RFC 826) on the main lcore and read by the workers.
+ * (RFC 826) for IPv4 and NDP (RFC 4861) for IPv6 on the main lcore and
+ * read by the workers.
  *
  * Thread-safety, and why per-entry atomics rather than RCU: the main lcore
  * is the only writer.  The table is open addressing with linear probing and
@@ -13,7 +14,8 @@
  * ever freed while the workers run, so there is no grace period to wait
  * for.  XXX The cost is no eviction: a full table refuses new neighbours
  * (counted as no-neighbour drops), and entries never age; a host that
- * changes its MAC is followed only when it sends ARP (gratuitous or not).
+ * changes its MAC is followed only when it sends ARP (gratuitous or not)
+ * or an NA; there is no NUD probing of reachable entries.
  *
  * Resolution: a worker that finds no usable entry drops the packet, counts
  * it and posts the address on its own single-producer ring to the main
@@ -195,5 +197,27 @@ enum neigh_arp_result neigh_arp_input(struct neigh_table *t, uint16_t port,
 struct rte_mbuf *neigh_arp_request(struct rte_mempool *mp,
 				   const struct rte_ether_addr *src_mac,
 				   rte_be32_t src_ip, rte_be32_t target);
+
+/*
+ * Main lcore: learn from a Neighbor Solicitation or Advertisement (RFC 4861
+ * section 4.3, 4.4) received on port; anything else is MALFORMED.  Input is
+ * validated as section 7.1 asks (hop limit 255, code 0, lengths, checksum,
+ * target not multicast, options of non-zero length).  An NA updates any
+ * entry for its target (so it answers the INCOMPLETE entry our NS made),
+ * and creates one only when solicited and sent to one of our addresses; an
+ * NA without the override flag does not replace a reachable MAC (7.2.5).
+ * An NS with a source link-layer option teaches its source, creating an
+ * entry only when its target is ours, as ARP does.
+ */
+enum neigh_arp_result neigh_ndp_input(struct neigh_table *t, uint16_t port,
+				      const struct rte_mbuf *m,
+				      const struct classify_local *local);
+
+/* A Neighbor Solicitation for target, from (src_mac, src_ip), to target's
+ * solicited-node multicast address with our MAC in the source link-layer
+ * option (RFC 4861 section 7.2.2).  NULL when the pool is empty. */
+struct rte_mbuf *neigh_ndp_solicit(struct rte_mempool *mp,
+				   const struct rte_ether_addr *src_mac,
+				   const uint8_t *src_ip, const uint8_t *target);
 
 #endif

@@ -11,6 +11,7 @@
 #include "dp_test_eal.h"
 
 #include <rte_arp.h>
+#include <rte_ip.h>
 #include <rte_mbuf.h>
 
 #include "neigh.h"
@@ -286,6 +287,316 @@ static void test_arp_request_bytes(void **state)
 	rte_pktmbuf_free(m);
 }
 
+/* IPv6: our global address, two neighbours, the all-nodes group. */
+static const uint8_t our6[16] = { 0x20, 0x01, 0x0d, 0xb8, [15] = 1 };
+static const uint8_t host6[16] = { 0x20, 0x01, 0x0d, 0xb8, [13] = 0xab,
+				   [14] = 0xcd, [15] = 2 };
+static const uint8_t othr6[16] = { 0x20, 0x01, 0x0d, 0xb8, [15] = 3 };
+static const uint8_t allnodes6[16] = { 0xff, 0x02, [15] = 1 };
+
+/* The test's own one's complement sum (RFC 1071), independent of DPDK's. */
+static uint32_t sum16(uint32_t s, const uint8_t *p, size_t n)
+{
+	for (size_t i = 0; i + 1 < n; i += 2)
+		s += (uint32_t)(p[i] << 8 | p[i + 1]);
+	if (n & 1)
+		s += (uint32_t)p[n - 1] << 8;
+	return s;
+}
+
+/* The ICMPv6 checksum (RFC 4443 section 2.3) of the message behind ip,
+ * with its checksum field taken as zero; host byte order. */
+static uint16_t icmp6_sum(const struct rte_ipv6_hdr *ip)
+{
+	uint16_t plen = rte_be_to_cpu_16(ip->payload_len);
+	uint8_t msg[256];
+	uint8_t ph[8] = { 0, 0, (uint8_t)(plen >> 8), (uint8_t)plen,
+			  0, 0, 0, 58 };
+	uint32_t s;
+
+	assert_true(plen <= sizeof(msg) && plen >= 4);
+	memcpy(msg, ip + 1, plen);
+	msg[2] = msg[3] = 0;
+	s = sum16(0, ip->src_addr, 16);
+	s = sum16(s, ip->dst_addr, 16);
+	s = sum16(s, ph, sizeof(ph));
+	s = sum16(s, msg, plen);
+	while (s >> 16)
+		s = (s & 0xffff) + (s >> 16);
+	return (uint16_t)~s;
+}
+
+struct nd_spec {
+	uint8_t type, code, flags, hop, opt_type, opt_len;
+	const uint8_t *src, *dst, *target;
+	const struct rte_ether_addr *mac;
+};
+
+/* An NS or NA as spec says, checksum right, one link-layer option unless
+ * opt_type is 0. */
+static struct rte_mbuf *nd(const struct nd_spec *sp)
+{
+	uint16_t plen = (uint16_t)(24 + (sp->opt_type ? 8 : 0));
+	struct rte_mbuf *m = rte_pktmbuf_alloc(mp);
+	struct rte_ether_hdr *eth;
+	struct rte_ipv6_hdr *ip;
+	uint8_t *icmp;
+	uint16_t c;
+
+	assert_non_null(m);
+	eth = (void *)rte_pktmbuf_append(m, sizeof(*eth) + sizeof(*ip) +
+					 plen);
+	memset(eth, 0, sizeof(*eth) + sizeof(*ip) + plen);
+	eth->ether_type = RTE_BE16(RTE_ETHER_TYPE_IPV6);
+	ip = (struct rte_ipv6_hdr *)(eth + 1);
+	ip->vtc_flow = RTE_BE32(6u << 28);
+	ip->payload_len = rte_cpu_to_be_16(plen);
+	ip->proto = 58;
+	ip->hop_limits = sp->hop ? sp->hop : 255;
+	memcpy(ip->src_addr, sp->src, 16);
+	memcpy(ip->dst_addr, sp->dst, 16);
+	icmp = (uint8_t *)(ip + 1);
+	icmp[0] = sp->type;
+	icmp[1] = sp->code;
+	icmp[4] = sp->flags;
+	memcpy(icmp + 8, sp->target, 16);
+	if (sp->opt_type) {
+		icmp[24] = sp->opt_type;
+		icmp[25] = sp->opt_len ? sp->opt_len : 1;
+		if (sp->opt_len == 0xff)
+			icmp[25] = 0;
+		memcpy(icmp + 26, sp->mac, 6);
+	}
+	c = icmp6_sum(ip);
+	icmp[2] = (uint8_t)(c >> 8);
+	icmp[3] = (uint8_t)c;
+	return m;
+}
+
+/* A solicited NA from host6 for target with mac, to our address. */
+static struct nd_spec na_spec(const uint8_t *target,
+			      const struct rte_ether_addr *mac)
+{
+	struct nd_spec sp = {
+		.type = 136, .flags = 0x60, .opt_type = 2,
+		.src = target, .dst = our6, .target = target, .mac = mac,
+	};
+	return sp;
+}
+
+static enum neigh_arp_result nd_in(struct neigh_table *t,
+				   const struct nd_spec *sp)
+{
+	struct rte_mbuf *m = nd(sp);
+	enum neigh_arp_result r = neigh_ndp_input(t, 0, m, &local);
+
+	rte_pktmbuf_free(m);
+	return r;
+}
+
+static bool resolve6(struct neigh_table *t, const uint8_t *a, uint64_t now,
+		     struct rte_ether_addr *mac)
+{
+	bool lost = false;
+	bool ok = neigh_resolve(t, 0, 0, ADDR_V6, a, now, mac, &lost);
+
+	assert_false(lost);
+	return ok;
+}
+
+static void test_ns_bytes(void **state)
+{
+	struct rte_mbuf *m = neigh_ndp_solicit(mp, &our_mac, our6, host6);
+	const uint8_t group[16] = { 0xff, 0x02, [11] = 0x01, [12] = 0xff,
+				    [13] = 0xab, [14] = 0xcd, [15] = 2 };
+	const struct rte_ether_addr gmac = {
+		{ 0x33, 0x33, 0xff, 0xab, 0xcd, 2 } };
+	const struct rte_ether_hdr *eth;
+	const struct rte_ipv6_hdr *ip;
+	const uint8_t *icmp;
+
+	(void)state;
+	assert_non_null(m);
+	assert_int_equal(rte_pktmbuf_pkt_len(m), 14 + 40 + 32);
+	eth = rte_pktmbuf_mtod(m, const struct rte_ether_hdr *);
+	assert_true(rte_is_same_ether_addr(&eth->dst_addr, &gmac));
+	assert_true(rte_is_same_ether_addr(&eth->src_addr, &our_mac));
+	assert_int_equal(eth->ether_type, RTE_BE16(RTE_ETHER_TYPE_IPV6));
+	ip = (const struct rte_ipv6_hdr *)(eth + 1);
+	assert_int_equal(rte_be_to_cpu_32(ip->vtc_flow), 6u << 28);
+	assert_int_equal(rte_be_to_cpu_16(ip->payload_len), 32);
+	assert_int_equal(ip->proto, 58);
+	assert_int_equal(ip->hop_limits, 255);
+	assert_memory_equal(ip->src_addr, our6, 16);
+	assert_memory_equal(ip->dst_addr, group, 16);
+	icmp = (const uint8_t *)(ip + 1);
+	assert_int_equal(icmp[0], 135);
+	assert_int_equal(icmp[1], 0);
+	assert_int_equal(icmp[2] << 8 | icmp[3], icmp6_sum(ip));
+	assert_int_not_equal(icmp6_sum(ip), 0);
+	assert_memory_equal(icmp + 4, "\0\0\0\0", 4);
+	assert_memory_equal(icmp + 8, host6, 16);
+	assert_int_equal(icmp[24], 1); /* source link-layer address */
+	assert_int_equal(icmp[25], 1);
+	assert_memory_equal(icmp + 26, our_mac.addr_bytes, 6);
+	rte_pktmbuf_free(m);
+}
+
+static void test_ndp_miss_asks_once_per_interval(void **state)
+{
+	struct neigh_table *t = *state;
+	struct rte_ether_addr mac;
+
+	assert_false(resolve6(t, host6, 10, &mac));
+	assert_false(resolve6(t, host6, 11, &mac));
+	assert_int_equal(neigh_poll(t, 12, record, NULL), 1);
+	assert_int_equal(sent[0].family, ADDR_V6);
+	assert_memory_equal(sent[0].ip, host6, 16);
+	/* Within the interval the worker does not post again. */
+	assert_false(resolve6(t, host6, 12 + RETRY - 1, &mac));
+	assert_int_equal(neigh_poll(t, 12 + RETRY - 1, record, NULL), 0);
+	assert_false(resolve6(t, host6, 12 + RETRY, &mac));
+	assert_int_equal(neigh_poll(t, 12 + RETRY, record, NULL), 1);
+	/* The answer resolves it, and no more are sent. */
+	struct nd_spec sp = na_spec(host6, &mac_a);
+	assert_int_equal(nd_in(t, &sp), NEIGH_ARP_LEARNED);
+	assert_true(resolve6(t, host6, 13 + 2 * RETRY, &mac));
+	assert_true(rte_is_same_ether_addr(&mac, &mac_a));
+	assert_int_equal(neigh_poll(t, 13 + 2 * RETRY, record, NULL), 0);
+	assert_int_equal(n_sent, 2);
+}
+
+static void test_na_learning_rules(void **state)
+{
+	struct neigh_table *t = *state;
+	struct rte_ether_addr mac;
+	struct nd_spec sp = na_spec(host6, &mac_a);
+
+	/* Unsolicited to all-nodes: no new entry. */
+	sp.dst = allnodes6;
+	sp.flags = 0x20;
+	assert_int_equal(nd_in(t, &sp), NEIGH_ARP_IGNORED);
+	assert_false(resolve6(t, host6, 1, &mac));
+	/* Solicited to us: learned. */
+	sp = na_spec(host6, &mac_a);
+	assert_int_equal(nd_in(t, &sp), NEIGH_ARP_LEARNED);
+	assert_int_equal(nd_in(t, &sp), NEIGH_ARP_SAME);
+	/* Without override a new MAC does not replace the known one... */
+	sp.mac = &mac_b;
+	sp.flags = 0x40;
+	assert_int_equal(nd_in(t, &sp), NEIGH_ARP_IGNORED);
+	assert_true(resolve6(t, host6, 2, &mac));
+	assert_true(rte_is_same_ether_addr(&mac, &mac_a));
+	/* ...with it, even unsolicited to all-nodes, it does. */
+	sp.dst = allnodes6;
+	sp.flags = 0x20;
+	assert_int_equal(nd_in(t, &sp), NEIGH_ARP_LEARNED);
+	assert_true(resolve6(t, host6, 3, &mac));
+	assert_true(rte_is_same_ether_addr(&mac, &mac_b));
+	/* An NA without the target link-layer option teaches nothing. */
+	sp = na_spec(othr6, &mac_a);
+	sp.opt_type = 0;
+	assert_int_equal(nd_in(t, &sp), NEIGH_ARP_IGNORED);
+	assert_false(resolve6(t, othr6, 4, &mac));
+}
+
+static void test_ns_learning_rules(void **state)
+{
+	struct neigh_table *t = *state;
+	struct rte_ether_addr mac;
+	struct nd_spec sp = {
+		.type = 135, .opt_type = 1, .src = host6, .dst = allnodes6,
+		.target = othr6, .mac = &mac_a,
+	};
+
+	/* For someone else: no new entry. */
+	assert_int_equal(nd_in(t, &sp), NEIGH_ARP_IGNORED);
+	assert_false(resolve6(t, host6, 1, &mac));
+	/* For us: its source is learned. */
+	sp.target = our6;
+	assert_int_equal(nd_in(t, &sp), NEIGH_ARP_LEARNED);
+	assert_true(resolve6(t, host6, 2, &mac));
+	assert_true(rte_is_same_ether_addr(&mac, &mac_a));
+	/* DAD (from ::, no option) names no neighbour. */
+	static const uint8_t unspec[16];
+	sp.src = unspec;
+	sp.opt_type = 0;
+	assert_int_equal(nd_in(t, &sp), NEIGH_ARP_IGNORED);
+	/* From :: with an option is invalid (RFC 4861 section 7.1.1). */
+	sp.opt_type = 1;
+	assert_int_equal(nd_in(t, &sp), NEIGH_ARP_MALFORMED);
+}
+
+static void test_invalid_nd_ignored(void **state)
+{
+	struct neigh_table *t = *state;
+	const uint8_t mcast[16] = { 0xff, 0x02, [15] = 2 };
+	struct rte_ether_addr mac;
+	struct rte_mbuf *m;
+	struct nd_spec sp;
+	uint8_t *icmp;
+
+	sp = na_spec(host6, &mac_a);
+	sp.hop = 254; /* routed: RFC 4861 section 7.1.2 */
+	assert_int_equal(nd_in(t, &sp), NEIGH_ARP_MALFORMED);
+	sp = na_spec(host6, &mac_a);
+	sp.code = 1;
+	assert_int_equal(nd_in(t, &sp), NEIGH_ARP_MALFORMED);
+	sp = na_spec(mcast, &mac_a);
+	assert_int_equal(nd_in(t, &sp), NEIGH_ARP_MALFORMED);
+	sp = na_spec(host6, &mac_a);
+	sp.opt_len = 0xff; /* an option of length zero */
+	assert_int_equal(nd_in(t, &sp), NEIGH_ARP_MALFORMED);
+	sp.opt_len = 2; /* an option past the end */
+	assert_int_equal(nd_in(t, &sp), NEIGH_ARP_MALFORMED);
+	sp = na_spec(host6, &mac_a);
+	sp.dst = allnodes6; /* solicited, yet multicast */
+	assert_int_equal(nd_in(t, &sp), NEIGH_ARP_MALFORMED);
+	sp = na_spec(host6, &mac_a);
+	sp.type = 128; /* an echo request is no ND */
+	assert_int_equal(nd_in(t, &sp), NEIGH_ARP_MALFORMED);
+
+	/* A bad checksum. */
+	sp = na_spec(host6, &mac_a);
+	m = nd(&sp);
+	icmp = rte_pktmbuf_mtod_offset(m, uint8_t *, 14 + 40);
+	icmp[3] ^= 1;
+	assert_int_equal(neigh_ndp_input(t, 0, m, &local),
+			 NEIGH_ARP_MALFORMED);
+	/* Payload length past the frame, then below the NA's fixed part. */
+	icmp[3] ^= 1;
+	struct rte_ipv6_hdr *ip = rte_pktmbuf_mtod_offset(m, void *, 14);
+	ip->payload_len = RTE_BE16(33);
+	assert_int_equal(neigh_ndp_input(t, 0, m, &local),
+			 NEIGH_ARP_MALFORMED);
+	ip->payload_len = RTE_BE16(20);
+	assert_int_equal(neigh_ndp_input(t, 0, m, &local),
+			 NEIGH_ARP_MALFORMED);
+	/* Truncated frame. */
+	ip->payload_len = RTE_BE16(32);
+	rte_pktmbuf_trim(m, 30);
+	assert_int_equal(neigh_ndp_input(t, 0, m, &local),
+			 NEIGH_ARP_MALFORMED);
+	rte_pktmbuf_free(m);
+	assert_false(resolve6(t, host6, 1, &mac));
+	assert_false(resolve6(t, mcast, 1, &mac));
+}
+
+static void test_ns_passes_own_checks(void **state)
+{
+	struct neigh_table *t = *state;
+	struct rte_mbuf *m = neigh_ndp_solicit(mp, &mac_b, othr6, our6);
+	struct rte_ether_addr mac;
+
+	/* An NS like ours, from a neighbour, for our address, teaches its
+	 * source: our builder and our validator agree. */
+	assert_non_null(m);
+	assert_int_equal(neigh_ndp_input(t, 0, m, &local), NEIGH_ARP_LEARNED);
+	assert_true(resolve6(t, othr6, 1, &mac));
+	assert_true(rte_is_same_ether_addr(&mac, &mac_b));
+	rte_pktmbuf_free(m);
+}
+
 int main(void)
 {
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
@@ -298,6 +609,12 @@ int main(void)
 		T(test_ring_full_is_reported),
 		T(test_ipv6_keys),
 		cmocka_unit_test(test_arp_request_bytes),
+		T(test_ndp_miss_asks_once_per_interval),
+		T(test_na_learning_rules),
+		T(test_ns_learning_rules),
+		T(test_invalid_nd_ignored),
+		T(test_ns_passes_own_checks),
+		cmocka_unit_test(test_ns_bytes),
 	};
 	int rc;
 
@@ -305,6 +622,7 @@ int main(void)
 	if (!mp)
 		return 1;
 	local.v4[local.n_v4++] = OUR4;
+	memcpy(local.v6[local.n_v6++], our6, 16);
 	rc = cmocka_run_group_tests(tests, NULL, NULL);
 	dp_test_eal_fini(mp);
 	return rc;
