@@ -7,19 +7,6 @@
 #include "ike_exchange.h"
 #include "log.h"
 
-/* One message being reassembled; piece[n] is fragment n's plaintext. */
-struct ike_frag_rx {
-	uint32_t msg_id;
-	uint8_t exchange;
-	bool response;
-	uint8_t first; /* fragment 1's Next Payload: the first inner type */
-	uint16_t total, n_have;
-	size_t bytes;
-	uint64_t since_ms;
-	uint8_t *piece[IKE_FRAG_MAX + 1];
-	size_t piece_len[IKE_FRAG_MAX + 1];
-};
-
 void ike_frag_rx_free(struct ike_sa *sa)
 {
 	struct ike_frag_rx *rx = sa->frag_rx;

@@ -30,7 +30,18 @@
 #define IKE_FRAG_MAX_BYTES    IKE_MSG_MAX
 #define IKE_FRAG_TIMEOUT_MS   30000
 
-struct ike_frag_rx;
+/* One message being reassembled; piece[n] is fragment n's plaintext. */
+struct ike_frag_rx {
+	uint32_t msg_id;
+	uint8_t exchange;
+	bool response;
+	uint8_t first; /* fragment 1's Next Payload: the first inner type */
+	uint16_t total, n_have;
+	size_t bytes;
+	uint64_t since_ms;
+	uint8_t *piece[IKE_FRAG_MAX + 1];
+	size_t piece_len[IKE_FRAG_MAX + 1];
+};
 
 /*
  * The SKF message in e->rx_buf, parsed into m, whose message ID and

@@ -21,6 +21,7 @@
 #include "ike_child.h"
 #include "ike_engine.h"
 #include "ike_exchange.h"
+#include "ike_frag.h"
 #include "ike_msg.h"
 #include "ike_sa.h"
 
@@ -1155,6 +1156,251 @@ static void test_site_to_site_wrong_id(void **state)
 	assert_int_equal(nodes[0].dp.sa_adds, 0);
 }
 
+/* ---- IKE fragmentation (RFC 7383) ---- */
+
+#define FRAG_SIZE 160 /* every IKE_AUTH message goes in several SKFs */
+#define MAX_HELD  (2 * IKE_FRAG_MAX)
+
+static struct pkt held[MAX_HELD];
+static unsigned int n_held;
+
+static void frag_small(void)
+{
+	ike_engine_set_fragment_size(gw(), FRAG_SIZE);
+	ike_engine_set_fragment_size(cl(), FRAG_SIZE);
+}
+
+static bool is_skf(const struct pkt *p)
+{
+	return p->buf[16] == IKE_PLD_SKF;
+}
+
+/* Keep the client's IKE_AUTH request fragments back. */
+static bool hold_auth_request(const struct pkt *p)
+{
+	if (p->from != 1 || p->buf[18] != IKE_EX_IKE_AUTH ||
+	    (p->buf[19] & IKE_FLAG_RESPONSE))
+		return false;
+	assert_true(is_skf(p));
+	assert_true(n_held < MAX_HELD);
+	held[n_held++] = *p;
+	return true;
+}
+
+static void expect_rw_up(void)
+{
+	struct ike_sa *g = only_sa(gw()), *c = only_sa(cl());
+
+	assert_int_equal(g->state, IKE_SA_ESTABLISHED);
+	assert_int_equal(c->state, IKE_SA_ESTABLISHED);
+	assert_string_equal(g->id_text, "fqdn:alice.example.org");
+	assert_int_equal(c->vip.family, ADDR_V4);
+	assert_true(addr_equal(&c->vip, &g->vip));
+	assert_int_equal(g->vip.v4[3], 100);
+	assert_int_equal(nodes[0].dp.n_sa, 2);
+	assert_int_equal(nodes[1].dp.n_sa, 2);
+	expect_pair(&nodes[0].dp, &nodes[1].dp);
+	expect_pair(&nodes[1].dp, &nodes[0].dp);
+}
+
+/* Every datagram of both IKE_AUTH messages is an SKF no longer than the
+ * fragment size, and the result is the road warrior's. */
+static bool check_frag(const struct pkt *p)
+{
+	if (p->buf[18] == IKE_EX_IKE_AUTH) {
+		assert_true(is_skf(p));
+		assert_true(p->len <= FRAG_SIZE);
+	}
+	return false;
+}
+
+static void test_frag_road_warrior(void **state)
+{
+	const struct ike_engine_stats *gs = ike_engine_stats(gw());
+	const struct ike_engine_stats *cs = ike_engine_stats(cl());
+
+	(void)state;
+	frag_small();
+	drop = check_frag;
+	connect_client();
+	expect_rw_up();
+	assert_int_equal(gs->frag_sent, 1);
+	assert_int_equal(cs->frag_sent, 1);
+	assert_true(gs->fragments >= 3);
+	assert_true(cs->fragments >= 3);
+	assert_int_equal(gs->frag_dropped + cs->frag_dropped, 0);
+	assert_null(only_sa(gw())->frag_rx);
+	assert_null(only_sa(cl())->frag_rx);
+	/* Each IKE_AUTH datagram of the client's reached the gateway as one
+	 * fragment (the network here loses nothing). */
+	assert_int_equal(gs->fragments, nodes[1].sent[IKE_EX_IKE_AUTH - 34]);
+}
+
+/* The default size leaves the tutorial's IKE_AUTH whole. */
+static void test_frag_not_needed(void **state)
+{
+	(void)state;
+	connect_client();
+	expect_rw_up();
+	assert_int_equal(ike_engine_stats(gw())->frag_sent, 0);
+	assert_int_equal(ike_engine_stats(cl())->frag_sent, 0);
+	assert_int_equal(ike_engine_stats(gw())->fragments, 0);
+}
+
+static void deliver_held(unsigned int i)
+{
+	struct pkt p = held[i]; /* opening decrypts in place */
+
+	inject(&p);
+}
+
+/* Out of order, each twice, a forged one in the middle: the set still
+ * completes, the forgery counted and nothing else disturbed. */
+static void test_frag_reorder_duplicate_forged(void **state)
+{
+	const struct ike_engine_stats *gs = ike_engine_stats(gw());
+	struct pkt forged;
+
+	(void)state;
+	frag_small();
+	drop = hold_auth_request;
+	connect_client();
+	assert_true(n_held >= 3);
+	assert_int_equal(only_sa(cl())->state, IKE_SA_AUTH_SENT);
+	drop = NULL;
+
+	deliver_held(n_held - 1);
+	forged = held[0];
+	forged.buf[forged.len - 1] ^= 1; /* ICV */
+	inject(&forged);
+	assert_int_equal(gs->bad_icv, 1);
+	assert_int_equal(gs->frag_dropped, 1);
+	assert_non_null(only_sa(gw())->frag_rx);
+	for (unsigned int i = n_held - 1; i-- > 1;) {
+		deliver_held(i);
+		deliver_held(i);
+		deliver_held(n_held - 1);
+	}
+	assert_int_equal(n_queued, 0); /* fragment 1 still missing */
+	assert_int_equal(only_sa(gw())->frag_rx->n_have, n_held - 1);
+	deliver_held(0);
+	assert_null(only_sa(gw())->frag_rx);
+	run();
+	expect_rw_up();
+	assert_int_equal(nodes[0].dp.sa_adds, 2);
+}
+
+static unsigned int resp_frags_dropped;
+
+static bool drop_one_response_fragment(const struct pkt *p)
+{
+	if (p->from == 0 && p->buf[18] == IKE_EX_IKE_AUTH &&
+	    resp_frags_dropped == 0 && is_skf(p) && p->buf[33] == 2) {
+		resp_frags_dropped++;
+		return true;
+	}
+	return false;
+}
+
+/* A lost response fragment: the client sends its whole request again,
+ * the gateway answers fragment 1 with every response fragment. */
+static void test_frag_lost_fragment(void **state)
+{
+	(void)state;
+	frag_small();
+	resp_frags_dropped = 0;
+	drop = drop_one_response_fragment;
+	connect_client();
+	assert_int_equal(resp_frags_dropped, 1);
+	assert_int_equal(only_sa(cl())->state, IKE_SA_AUTH_SENT);
+	assert_non_null(only_sa(cl())->frag_rx);
+	advance(IKE_RETRANS_MS);
+	run();
+	assert_int_equal(ike_engine_stats(cl())->retransmits, 1);
+	assert_int_equal(ike_engine_stats(gw())->duplicates, 1);
+	expect_rw_up();
+	assert_int_equal(nodes[0].dp.sa_adds, 2); /* installed once */
+}
+
+/* An SKF the client's SA seals for the gateway: fragment num of total of
+ * an INFORMATIONAL request with the given plaintext. */
+static void send_frag(uint16_t num, uint16_t total, const uint8_t *plain,
+		      size_t n)
+{
+	struct ike_sa *c = only_sa(cl()), *g = only_sa(gw());
+	struct pkt p = {.from = 1, .src = g->remote, .dst = g->local};
+	struct ike_gen f;
+
+	ike_gen_init(&f, p.buf, sizeof(p.buf));
+	ike_gen_hdr(&f, c->spi_i, c->spi_r, IKE_EX_INFORMATIONAL,
+		    IKE_FLAG_INITIATOR, c->next_msg_id);
+	ike_gen_skf_begin(&f, ike_sk_iv_len(&c->sk_out), num, total);
+	assert_false(f.failed);
+	f.buf[f.sk_off] = num == 1 ? IKE_PLD_V : 0;
+	memcpy(ike_gen_reserve(&f, n), plain, n);
+	assert_int_equal(ike_sk_seal(&c->sk_out, &f, &p.len), IKE_SK_OK);
+	inject(&p);
+}
+
+/* A vendor ID payload of n octets in all, cut at half. */
+static size_t vendor_plain(uint8_t *buf, size_t n)
+{
+	memset(buf, 0x5a, n);
+	buf[0] = IKE_PLD_NONE;
+	buf[1] = 0;
+	buf[2] = (uint8_t)(n >> 8);
+	buf[3] = (uint8_t)n;
+	return n;
+}
+
+/* Too many fragments, too many octets, a set left too long: refused,
+ * with what is held bounded; then a good set still goes through. */
+static void test_frag_limits(void **state)
+{
+	const struct ike_engine_stats *gs = ike_engine_stats(gw());
+	uint8_t plain[1000];
+	struct ike_sa *g;
+	uint32_t id;
+
+	(void)state;
+	connect_client();
+	g = only_sa(gw());
+	id = g->peer_msg_id;
+
+	send_frag(1, IKE_FRAG_MAX + 1, plain, vendor_plain(plain, 40));
+	assert_int_equal(gs->frag_dropped, 1);
+	assert_null(g->frag_rx);
+
+	/* 32 fragments of 1000 octets: past IKE_FRAG_MAX_BYTES. */
+	vendor_plain(plain, sizeof(plain));
+	for (uint16_t i = 1; i <= IKE_FRAG_MAX; i++) {
+		send_frag(i, IKE_FRAG_MAX, plain, sizeof(plain));
+		assert_true(!g->frag_rx ||
+			    g->frag_rx->bytes <= IKE_FRAG_MAX_BYTES);
+	}
+	assert_true(gs->frag_dropped >= 2);
+	assert_int_equal(g->peer_msg_id, id); /* nothing answered */
+	assert_int_equal(n_queued, 0);
+
+	/* Fragment 1 of 2, then 2 after the timeout (and perhaps a DPD
+	 * exchange, a newer message ID): the set starts over. */
+	ike_frag_rx_free(g);
+	vendor_plain(plain, 60);
+	send_frag(1, 2, plain, 30);
+	assert_int_equal(g->frag_rx->n_have, 1);
+	advance(IKE_FRAG_TIMEOUT_MS + 1);
+	g = only_sa(gw());
+	id = g->peer_msg_id;
+	send_frag(2, 2, plain + 30, 30);
+	assert_int_equal(g->peer_msg_id, id);
+	assert_int_equal(g->frag_rx->n_have, 1);
+	send_frag(1, 2, plain, 30);
+	assert_int_equal(g->peer_msg_id, id + 1); /* answered */
+	assert_null(g->frag_rx);
+	run();
+	assert_int_equal(only_sa(cl())->state, IKE_SA_ESTABLISHED);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1181,6 +1427,11 @@ int main(void)
 		T(test_ike_rekey),
 		T(test_a_day),
 		T(test_mobike),
+		T(test_frag_road_warrior),
+		T(test_frag_not_needed),
+		T(test_frag_reorder_duplicate_forged),
+		T(test_frag_lost_fragment),
+		T(test_frag_limits),
 		cmocka_unit_test_setup_teardown(test_site_to_site, setup_s2s,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_site_to_site_wrong_id,
