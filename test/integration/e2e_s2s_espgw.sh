@@ -10,7 +10,11 @@
 #   3. a UDP flow of N datagrams each way, none lost;
 #   4. on the link between the gateways only ESP carries the hosts'
 #      traffic (none of their addresses in clear);
-#   5. both espgw-control and espgw-dataplane exit cleanly on SIGTERM and
+#   5. espgw-control A stops cleanly, and its data plane's SAs keep
+#      carrying pings (DESIGN, decision 2);
+#   6. started again, A builds a new tunnel; B keeps one IKE SA for A and
+#      none of the old CHILD SAs; pings both ways, no loss;
+#   7. both espgw-control and espgw-dataplane exit cleanly on SIGTERM and
 #      no namespace or process of the test is left.
 #
 # usage: e2e_s2s_espgw.sh BUILD_DIR.  Exit 77 (skip) only when not root.
@@ -84,6 +88,19 @@ start_control() {
 peer_up() {
 	gwctl "$1" show peers 2>&1 | grep -i -- "$3" | grep -- "$2" |
 		grep -q established
+}
+
+# The CHILD SAs' SPIs in G's espgwctl show sa, sorted.
+spis() {
+	gwctl "$1" show sa 2>/dev/null |
+		awk '$1 ~ /^[0-9a-f]+$/ && length($1) == 8 { print $1 }' | sort
+}
+
+# B holds exactly one IKE SA for A, established.
+one_sa_for_a() {
+	local out
+	out=$(gwctl b show peers 2>&1 | grep -i gw-a.espgw.test) || return 1
+	[[ $(wc -l <<<"$out") -eq 1 ]] && grep -q established <<<"$out"
 }
 
 # Stop espgw-control of gateway G; its exit status must be 0.
@@ -164,14 +181,42 @@ want=$((2 * N + 40))
 echo "ok 4 - link between gateways: esp $esp, udp4500 $udp, clear $clear," \
 	"other $other (IKE, ARP)"
 
+# Stopped, espgw-control leaves the data plane's SAs in place (DESIGN,
+# decision 2): the tunnel keeps carrying traffic.
+old_b=$(spis b)
+[[ -n $old_b ]] || fail_ike "(5) B's show sa lists no SPI"
+stop_control a
+out=$(ip netns exec "$HA" ping -n -c 10 -i 0.1 -W 2 -w 20 10.2.0.2 2>&1) &&
+	grep -q ' 0% packet loss' <<<"$out" ||
+	fail_ike "(5) ping A -> B with A's espgw-control stopped: $out"
+echo "ok 5 - espgw-control A stopped cleanly; its data plane's SAs still" \
+	"carry 10 pings, none lost"
+
+# Started again, A flushes the data plane's SAs on attach and initiates
+# anew; B replaces the old IKE SA (INITIAL_CONTACT): one IKE SA for A,
+# none of the old SPIs.
+t0=$SECONDS
+start_control a "$GA" || fail_ike "espgw-control A did not come up again"
+wait_for 200 peer_up a 192.0.2.2 gw-b.espgw.test &&
+	wait_for 100 one_sa_for_a &&
+	wait_for 100 eval '[[ -n $(spis b) && -z $(comm -12 <(spis b) \
+		<(printf "%s\n" $old_b)) ]]' ||
+	fail_ike "(6) no new tunnel, or old SAs left, within 30 s"
+out=$(ip netns exec "$HA" ping -n -c 10 -i 0.1 -W 2 -w 20 10.2.0.2 2>&1) &&
+	grep -q ' 0% packet loss' <<<"$out" || fail_ike "(6) ping A -> B: $out"
+out=$(ip netns exec "$HB" ping -n -c 10 -i 0.1 -W 2 -w 20 10.1.0.2 2>&1) &&
+	grep -q ' 0% packet loss' <<<"$out" || fail_ike "(6) ping B -> A: $out"
+echo "ok 6 - A restarted: a new tunnel in $((SECONDS - t0)) s, B holds one" \
+	"IKE SA for A and none of the old SPIs; 10 pings each way, none lost"
+
 stop_control a
 stop_control b
 stop_gw a
 stop_gw b
-((rc_a == 0 && rc_b == 0)) || fail "(5) data planes exit A $rc_a, B $rc_b"
+((rc_a == 0 && rc_b == 0)) || fail "(7) data planes exit A $rc_a, B $rc_b"
 s2s_cleanup
 trap - EXIT
 left=$(ip netns list | grep -c -- "-$id\\b")
-((left == 0)) || { echo "FAIL: (5) $left namespaces left"; exit 1; }
-echo "ok 5 - both gateways stopped cleanly; no namespace or process left"
-echo "5 passed, 0 failed ($((SECONDS - start)) s)"
+((left == 0)) || { echo "FAIL: (7) $left namespaces left"; exit 1; }
+echo "ok 7 - both gateways stopped cleanly; no namespace or process left"
+echo "7 passed, 0 failed ($((SECONDS - start)) s)"
