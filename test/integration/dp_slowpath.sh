@@ -3,14 +3,17 @@
 # The data-plane frame on af_packet ports, in namespaces made here:
 #
 #   [pub] eth0 198.51.100.2 --veth-- gpubN  \   [gw] the DPDK program,
-#                                             >  taps tpubN 198.51.100.1
-#   [priv] eth0 192.0.2.2 --veth-- gprivN   /        tprivN 192.0.2.1
+#              2001:db8:1::2                  >  taps tpubN 198.51.100.1
+#   [priv] eth0 192.0.2.2 --veth-- gprivN   /        2001:db8:1::1
+#               2001:db8:2::2                        tprivN 192.0.2.1
+#                                                    2001:db8:2::1
 #
 # The gw-side veths carry no address, so only the data plane and the kernel
 # behind its taps can answer.  Proves: (1) ping to the gateway's public
 # address (ARP and ICMP through the slow path); (2) a UDP datagram to port
 # 500 reaches a socket in the gateway's namespace; (3) ping pub -> priv is
-# forwarded by the data plane, which resolves the next hop with ARP itself.
+# forwarded by the data plane, which resolves the next hop with ARP itself;
+# (4) ping6 pub -> priv likewise, the next hop resolved with NDP.
 #
 # usage: dp_slowpath.sh PATH/TO/dp_frame_main.  Exit 77 (skip) if not root.
 set -u
@@ -94,10 +97,14 @@ setup_net() {
 	ip -n "$PUB" link set eth0 up
 	ip -n "$PUB" addr add 198.51.100.2/24 dev eth0
 	ip -n "$PUB" route add default via 198.51.100.1
+	ip -n "$PUB" addr add 2001:db8:1::2/64 dev eth0 nodad
+	ip -n "$PUB" -6 route add default via 2001:db8:1::1
 	ip -n "$PRIV" link set lo up
 	ip -n "$PRIV" link set eth0 up
 	ip -n "$PRIV" addr add 192.0.2.2/24 dev eth0
 	ip -n "$PRIV" route add default via 192.0.2.1
+	ip -n "$PRIV" addr add 2001:db8:2::2/64 dev eth0 nodad
+	ip -n "$PRIV" -6 route add default via 2001:db8:2::1
 }
 
 write_config() {
@@ -108,14 +115,14 @@ dataplane = {
 			name = "pub";
 			role = "public";
 			device = "net_af_packet0,iface=gpub$id,qpairs=2";
-			addresses = [ "198.51.100.1/24" ];
+			addresses = [ "198.51.100.1/24", "2001:db8:1::1/64" ];
 			slow_path = "tpub$id";
 		},
 		{
 			name = "priv";
 			role = "private";
 			device = "net_af_packet1,iface=gpriv$id,qpairs=2";
-			addresses = [ "192.0.2.1/24" ];
+			addresses = [ "192.0.2.1/24", "2001:db8:2::1/64" ];
 			slow_path = "tpriv$id";
 		}
 	);
@@ -147,7 +154,9 @@ start_dataplane() {
 		gw ip link set "$t" up || return 1
 	done
 	gw ip addr add 198.51.100.1/24 dev "tpub$id" &&
-		gw ip addr add 192.0.2.1/24 dev "tpriv$id"
+		gw ip addr add 192.0.2.1/24 dev "tpriv$id" &&
+		gw ip addr add 2001:db8:1::1/64 dev "tpub$id" nodad &&
+		gw ip addr add 2001:db8:2::1/64 dev "tpriv$id" nodad
 }
 
 # (2) a socket in gw bound to the gateway's address and UDP port 500.
@@ -199,6 +208,10 @@ out=$(ip netns exec "$PUB" ping -c 3 -i 0.2 -w 10 192.0.2.2 2>&1) ||
 	fail "(3) ping across the gateway: $out"
 echo "ok 3 - forwarding pub -> priv and back"
 
+out=$(ip netns exec "$PUB" ping -6 -c 3 -i 0.2 -w 10 2001:db8:2::2 2>&1) ||
+	fail "(4) ping6 across the gateway: $out"
+echo "ok 4 - IPv6 forwarding pub -> priv and back, next hops by NDP"
+
 kill -TERM "$pid"
 wait "$pid"
 rc=$?
@@ -207,10 +220,13 @@ pid=
 
 # What the counters say the data plane itself did.
 count() { awk -v k="$1" '$1 == k { print $2 }' "$work/dp.out"; }
-(($(count forwarded) >= 6)) || fail "forwarded $(count forwarded), want >= 6"
-(($(count arp_requests) >= 1)) || fail "the data plane sent no ARP request"
+(($(count forwarded) >= 12)) ||
+	fail "forwarded $(count forwarded), want >= 12"
+# One ARP request and one NS at least, both counted as arp_requests.
+(($(count arp_requests) >= 2)) ||
+	fail "the data plane sent $(count arp_requests) ARP/NS, want >= 2"
 (($(count to_kernel) >= 4)) || fail "to_kernel $(count to_kernel)"
 (($(count from_kernel) >= 4)) || fail "from_kernel $(count from_kernel)"
-echo "ok 4 - counters: forwarded $(count forwarded)," \
+echo "ok 5 - counters: forwarded $(count forwarded)," \
 	"arp_requests $(count arp_requests), to_kernel $(count to_kernel)"
-echo "4 passed, 0 failed"
+echo "5 passed, 0 failed"
