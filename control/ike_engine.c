@@ -22,7 +22,6 @@ struct ike_engine *ike_engine_create(const struct espgw_config *cfg,
 	e->cfg = cfg;
 	e->ops = *ops;
 	e->cookie_threshold = IKE_COOKIE_DEFAULT;
-	e->frag_size = IKE_FRAG_SIZE_DEFAULT;
 	ike_random(e, e->cookie_secret, sizeof(e->cookie_secret));
 	e->pools = calloc(cfg->ipsec.n_pools + 1, sizeof(*e->pools));
 	ok = e->pools && htable_init(&e->sa_by_spi, 1024) == 0 &&
@@ -300,9 +299,7 @@ void ike_engine_set_cookie_threshold(struct ike_engine *e, unsigned int n)
 
 void ike_engine_set_fragment_size(struct ike_engine *e, size_t n)
 {
-	if (n == 0)
-		n = IKE_FRAG_SIZE_DEFAULT;
-	e->frag_size = n < IKE_FRAG_SIZE_MIN ? IKE_FRAG_SIZE_MIN : n;
+	e->frag_size = n && n < IKE_FRAG_SIZE_MIN ? IKE_FRAG_SIZE_MIN : n;
 }
 
 const struct ike_engine_stats *ike_engine_stats(const struct ike_engine *e)

@@ -108,7 +108,8 @@ void ike_engine_set_cookie_threshold(struct ike_engine *e, unsigned int n);
 
 /* Longest protected message sent whole to a peer that supports IKE
  * fragmentation (RFC 7383); longer ones go as SKF fragments.  0: the
- * default, IKE_FRAG_SIZE_DEFAULT (ike_frag.h); at least 128. */
+ * default, IKE_FRAG_SIZE_DEFAULT or _DEFAULT6 by the peer's address
+ * family (ike_frag.h); at least 128. */
 void ike_engine_set_fragment_size(struct ike_engine *e, size_t n);
 
 const struct ike_engine_stats *ike_engine_stats(const struct ike_engine *e);

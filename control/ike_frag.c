@@ -198,6 +198,14 @@ uint8_t *ike_frag_seal(struct ike_sa *sa, const struct ike_gen *g,
 	return out;
 }
 
+size_t ike_frag_size(const struct ike_sa *sa)
+{
+	if (sa->eng->frag_size)
+		return sa->eng->frag_size;
+	return sa->remote.addr.family == ADDR_V6 ? IKE_FRAG_SIZE_DEFAULT6
+						 : IKE_FRAG_SIZE_DEFAULT;
+}
+
 void ike_frag_each(const uint8_t *buf, size_t len,
 		   void (*send)(struct ike_sa *, const uint8_t *, size_t),
 		   struct ike_sa *sa)

@@ -14,6 +14,11 @@
  * Sending: a protected message that would be longer than the engine's
  * fragment size is cut into SKF messages, each sealed on its own, kept
  * back to back in one buffer so that they are retransmitted as a unit.
+ *
+ * XXX No path MTU discovery (section 2.5.2): a message lost for its size
+ * is retransmitted with the same cut, never smaller fragments.
+ * XXX A stale set has no timer of its own: its memory (bounded as above)
+ * stays until the SA's next fragment or the SA's end.
  */
 #ifndef ESPGW_IKE_FRAG_H
 #define ESPGW_IKE_FRAG_H
@@ -21,10 +26,11 @@
 #include "ike_sa.h"
 
 /*
- * Section 2.5.1: 1280 octets of IPv4 datagram minus the IPv4 (20) and UDP
- * (8) headers and the non-ESP marker (4) of port 4500.
+ * Section 2.5.1: 1280 octets of datagram minus the IPv4 (20) or IPv6 (40)
+ * header, the UDP header (8) and the non-ESP marker (4) of port 4500.
  */
-#define IKE_FRAG_SIZE_DEFAULT (1280 - 20 - 8 - 4)
+#define IKE_FRAG_SIZE_DEFAULT  (1280 - 20 - 8 - 4)
+#define IKE_FRAG_SIZE_DEFAULT6 (1280 - 40 - 8 - 4)
 #define IKE_FRAG_SIZE_MIN     128
 #define IKE_FRAG_MAX	      32
 #define IKE_FRAG_MAX_BYTES    IKE_MSG_MAX
@@ -61,6 +67,9 @@ void ike_frag_rx_free(struct ike_sa *sa);
  */
 uint8_t *ike_frag_seal(struct ike_sa *sa, const struct ike_gen *g,
 		       size_t max, size_t *len);
+
+/* The longest message sent whole to this SA's peer. */
+size_t ike_frag_size(const struct ike_sa *sa);
 
 /* Hand each message of a back-to-back buffer to send. */
 void ike_frag_each(const uint8_t *buf, size_t len,

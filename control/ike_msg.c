@@ -26,7 +26,7 @@ void ike_msg_begin(struct ike_sa *sa, struct ike_gen *g, uint8_t exchange,
 static bool cut(struct ike_sa *sa, const struct ike_gen *g)
 {
 	return sa->frag_ok && !g->failed && g->sk_off != IKE_GEN_NONE &&
-	       g->len + ike_sk_tail_max(&sa->sk_out) > sa->eng->frag_size;
+	       g->len + ike_sk_tail_max(&sa->sk_out) > ike_frag_size(sa);
 }
 
 /* Close the message into a new buffer (*len), or NULL: one message, or
@@ -36,7 +36,7 @@ static uint8_t *finish(struct ike_sa *sa, struct ike_gen *g, size_t *len)
 	uint8_t *copy;
 
 	if (cut(sa, g)) {
-		copy = ike_frag_seal(sa, g, sa->eng->frag_size, len);
+		copy = ike_frag_seal(sa, g, ike_frag_size(sa), len);
 		if (copy)
 			sa->eng->stats.frag_sent++;
 		return copy;

@@ -179,7 +179,7 @@ struct ike_engine {
 	struct ike_ep rx_local, rx_remote; /* where it came from and to */
 	uint8_t out[IKE_MSG_MAX];      /* the message being built */
 	uint8_t *frag_plain;	       /* reassembled inner payloads */
-	size_t frag_size;	       /* longest message before SKF */
+	size_t frag_size;	       /* longest whole message; 0: default */
 	struct ike_dh_reuse dh_reuse[IKE_DH_REUSE_GROUPS];
 };
 

@@ -1236,6 +1236,18 @@ static void test_frag_road_warrior(void **state)
 	assert_int_equal(gs->fragments, nodes[1].sent[IKE_EX_IKE_AUTH - 34]);
 }
 
+/* Site to site with AES-GCM: the SKF header is in the associated data
+ * (RFC 7383 section 2.5.3); the CHILD SA rekey may go in fragments too. */
+static void test_frag_site_to_site_gcm(void **state)
+{
+	frag_small();
+	drop = check_frag;
+	test_site_to_site(state);
+	assert_true(ike_engine_stats(gw())->frag_sent >= 1);
+	assert_true(ike_engine_stats(cl())->frag_sent >= 1);
+	assert_int_equal(ike_engine_stats(gw())->frag_dropped, 0);
+}
+
 /* The default size leaves the tutorial's IKE_AUTH whole. */
 static void test_frag_not_needed(void **state)
 {
@@ -1435,6 +1447,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_site_to_site, setup_s2s,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_site_to_site_wrong_id,
+						setup_s2s, teardown),
+		cmocka_unit_test_setup_teardown(test_frag_site_to_site_gcm,
 						setup_s2s, teardown),
 #undef T
 	};
