@@ -112,6 +112,7 @@ static void on_request(struct ike_sa *sa, const struct ike_ep *local,
 {
 	struct ike_engine *e = sa->eng;
 	uint32_t id = m->hdr.msg_id;
+	int rc;
 
 	if (sa->resp && id == sa->resp_id) {
 		/* Retransmitted: authenticate it, then answer as before. */
@@ -125,9 +126,10 @@ static void on_request(struct ike_sa *sa, const struct ike_ep *local,
 			   id, sa->peer_msg_id);
 		return;
 	}
-	if (ike_msg_open(sa, e->rx_buf, e->rx_len, m) != 0) {
-		ike_sa_log(LOG_LVL_DEBUG, sa, "request %u ignored: it does "
-			   "not decrypt or parse", id);
+	if ((rc = ike_msg_open(sa, e->rx_buf, e->rx_len, m)) != 0) {
+		if (rc < 0) /* 1: a fragment kept, the rest awaited */
+			ike_sa_log(LOG_LVL_DEBUG, sa, "request %u ignored: it "
+				   "does not decrypt or parse", id);
 		return;
 	}
 	follow(sa, local, remote);
@@ -148,11 +150,13 @@ static void on_response(struct ike_sa *sa, const struct ike_ep *local,
 		return;
 	}
 	if (m->hdr.exchange != IKE_EX_IKE_SA_INIT) {
-		if (ike_msg_open(sa, e->rx_buf, e->rx_len, m) != 0) {
+		int rc = ike_msg_open(sa, e->rx_buf, e->rx_len, m);
+
+		if (rc < 0)
 			ike_sa_log(LOG_LVL_DEBUG, sa, "response %u ignored: it "
 				   "does not decrypt or parse", m->hdr.msg_id);
+		if (rc != 0)
 			return;
-		}
 		follow(sa, local, remote);
 	}
 	ike_msg_abort(sa);

@@ -179,8 +179,18 @@ int ike_msg_open(struct ike_sa *sa, uint8_t *buf, size_t len,
 	struct ike_engine *e = sa->eng;
 	struct ike_slice plain;
 
-	if (m->has & IKE_HAS(IKE_PLD_SKF))
-		return buf == e->rx_buf && ike_frag_input(sa, m) == 1 ? 0 : -1;
+	if (m->has & IKE_HAS(IKE_PLD_SKF)) {
+		if (buf != e->rx_buf)
+			return -1;
+		switch (ike_frag_input(sa, m)) {
+		case 1:
+			return 0;
+		case 0:
+			return 1;
+		default:
+			return -1;
+		}
+	}
 	if (!(m->has & IKE_HAS(IKE_PLD_SK))) {
 		e->stats.malformed++;
 		return -1;

@@ -37,8 +37,8 @@ void ike_msg_notify_init(struct ike_engine *e, const struct ike_ep *local,
 			 const uint8_t *data, size_t len);
 
 /* Decrypt and parse the SK payload of the message in buf; 0 or -1
- * (counted).  An SKF fragment (buf is e->rx_buf) is kept, and 0 comes
- * when it completes its message (ike_frag.h). */
+ * (counted).  An SKF fragment (buf is e->rx_buf) is kept: 1 while the
+ * rest is awaited, 0 when it completes its message (ike_frag.h). */
 int ike_msg_open(struct ike_sa *sa, uint8_t *buf, size_t len,
 		 struct ike_msg *m);
 
