@@ -29,8 +29,8 @@ encap=esp
 . "$here/dp_s2s_lib.sh"
 # shellcheck source=swan/swan.sh
 . "$here/swan/swan.sh"	# swan_render only
+trap s2s_cleanup EXIT	# removes $work, even on a skip
 need_root
-trap s2s_cleanup EXIT
 trap 'exit 1' INT TERM HUP
 for b in "$prog" "$control" "$ctl"; do
 	[[ -x $b ]] || { echo "FAIL: $b is missing: build first"; exit 1; }
