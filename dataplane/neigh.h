@@ -175,6 +175,7 @@ typedef int (*neigh_send_fn)(void *arg, const struct neigh_key *k);
 unsigned int neigh_poll(struct neigh_table *t, uint64_t now,
 			neigh_send_fn send, void *arg);
 
+/* What an ARP or NDP frame did to the table. */
 enum neigh_arp_result {
 	NEIGH_ARP_MALFORMED,
 	NEIGH_ARP_IGNORED, /* probe, not for us, or a table full */

@@ -445,6 +445,7 @@ static void test_ns_bytes(void **state)
 static void test_ndp_miss_asks_once_per_interval(void **state)
 {
 	struct neigh_table *t = *state;
+	struct nd_spec sp = na_spec(host6, &mac_a);
 	struct rte_ether_addr mac;
 
 	assert_false(resolve6(t, host6, 10, &mac));
@@ -458,7 +459,6 @@ static void test_ndp_miss_asks_once_per_interval(void **state)
 	assert_false(resolve6(t, host6, 12 + RETRY, &mac));
 	assert_int_equal(neigh_poll(t, 12 + RETRY, record, NULL), 1);
 	/* The answer resolves it, and no more are sent. */
-	struct nd_spec sp = na_spec(host6, &mac_a);
 	assert_int_equal(nd_in(t, &sp), NEIGH_ARP_LEARNED);
 	assert_true(resolve6(t, host6, 13 + 2 * RETRY, &mac));
 	assert_true(rte_is_same_ether_addr(&mac, &mac_a));
@@ -502,6 +502,7 @@ static void test_na_learning_rules(void **state)
 
 static void test_ns_learning_rules(void **state)
 {
+	static const uint8_t unspec[16];
 	struct neigh_table *t = *state;
 	struct rte_ether_addr mac;
 	struct nd_spec sp = {
@@ -518,7 +519,6 @@ static void test_ns_learning_rules(void **state)
 	assert_true(resolve6(t, host6, 2, &mac));
 	assert_true(rte_is_same_ether_addr(&mac, &mac_a));
 	/* DAD (from ::, no option) names no neighbour. */
-	static const uint8_t unspec[16];
 	sp.src = unspec;
 	sp.opt_type = 0;
 	assert_int_equal(nd_in(t, &sp), NEIGH_ARP_IGNORED);
@@ -533,6 +533,7 @@ static void test_invalid_nd_ignored(void **state)
 	const uint8_t mcast[16] = { 0xff, 0x02, [15] = 2 };
 	struct rte_ether_addr mac;
 	struct rte_mbuf *m;
+	struct rte_ipv6_hdr *ip;
 	struct nd_spec sp;
 	uint8_t *icmp;
 
@@ -565,7 +566,7 @@ static void test_invalid_nd_ignored(void **state)
 			 NEIGH_ARP_MALFORMED);
 	/* Payload length past the frame, then below the NA's fixed part. */
 	icmp[3] ^= 1;
-	struct rte_ipv6_hdr *ip = rte_pktmbuf_mtod_offset(m, void *, 14);
+	ip = rte_pktmbuf_mtod_offset(m, struct rte_ipv6_hdr *, 14);
 	ip->payload_len = RTE_BE16(33);
 	assert_int_equal(neigh_ndp_input(t, 0, m, &local),
 			 NEIGH_ARP_MALFORMED);
