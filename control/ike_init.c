@@ -9,29 +9,21 @@
 #include <openssl/evp.h>
 
 #include "ike_exchange.h"
+#include "ike_keys.h"
 #include "ike_msg.h"
 #include "log.h"
 
-#define NATD_LEN   20 /* SHA-1 */
+#define NATD_LEN   IKE_NATD_LEN
 #define COOKIE_LEN 32
 
 /* RFC 7427 section 4: SHA2-256, SHA2-384, SHA2-512. */
 static const uint8_t sig_hashes[] = { 0, 2, 0, 3, 0, 4 };
 
-/* SHA-1(SPIi | SPIr | IP | Port), section 2.23. */
+/* NAT detection data for one endpoint, section 2.23. */
 static void natd_hash(uint64_t spi_i, uint64_t spi_r, const struct ike_ep *ep,
 		      uint8_t out[NATD_LEN])
 {
-	uint8_t in[8 + 8 + 16 + 2];
-	uint64_t i = htobe64(spi_i), r = htobe64(spi_r);
-	uint16_t port = htobe16(ep->port);
-	size_t alen = addr_len(&ep->addr);
-
-	memcpy(in, &i, 8);
-	memcpy(in + 8, &r, 8);
-	memcpy(in + 16, ep->addr.bytes, alen);
-	memcpy(in + 16 + alen, &port, 2);
-	EVP_Digest(in, 18 + alen, out, NULL, EVP_sha1(), NULL);
+	ike_natd_hash(spi_i, spi_r, &ep->addr, ep->port, out);
 }
 
 static bool natd_match(const struct ike_msg *m, uint16_t type,

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 #include "ike_keys.h"
 
+#include <endian.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
@@ -313,4 +314,19 @@ bool ike_auth_psk_check(const struct algo *prf, struct ike_slice psk,
 	     CRYPTO_memcmp(want, auth.ptr, auth.len) == 0;
 	ike_keys_wipe(want, sizeof(want));
 	return ok;
+}
+
+void ike_natd_hash(uint64_t spi_i, uint64_t spi_r, const struct ip_addr *addr,
+		   uint16_t port, uint8_t out[IKE_NATD_LEN])
+{
+	uint8_t in[8 + 8 + 16 + 2];
+	uint64_t i = htobe64(spi_i), r = htobe64(spi_r);
+	uint16_t p = htobe16(port);
+	size_t alen = addr_len(addr);
+
+	memcpy(in, &i, 8);
+	memcpy(in + 8, &r, 8);
+	memcpy(in + 16, addr->bytes, alen);
+	memcpy(in + 16 + alen, &p, 2);
+	EVP_Digest(in, 18 + alen, out, NULL, EVP_sha1(), NULL);
 }

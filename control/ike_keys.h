@@ -16,6 +16,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "addr.h"
 #include "algo.h"
 #include "ike_proto.h"
 
@@ -108,6 +109,12 @@ bool ike_auth_psk_check(const struct algo *prf, struct ike_slice psk,
 			struct ike_slice msg, struct ike_slice nonce,
 			struct ike_slice sk_p, struct ike_slice id,
 			struct ike_slice auth);
+
+/* RFC 7296 section 2.23: NAT_DETECTION_*_IP data is SHA-1 over SPIi,
+ * SPIr, the address and the port (host order here), all as on the wire. */
+#define IKE_NATD_LEN 20
+void ike_natd_hash(uint64_t spi_i, uint64_t spi_r, const struct ip_addr *addr,
+		   uint16_t port, uint8_t out[IKE_NATD_LEN]);
 
 /* OpenSSL's digest name of an HMAC transform, or NULL. */
 const char *ike_keys_digest(const struct algo *a);

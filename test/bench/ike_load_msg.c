@@ -9,7 +9,9 @@
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
 
-#define NATD_LEN    20 /* SHA-1, RFC 7296 section 2.23 */
+#include "ike_keys.h"
+
+#define NATD_LEN    IKE_NATD_LEN
 #define ID_BODY_MAX (4 + IKE_LOAD_ID_MAX)
 
 /* Message IDs of the three requests, section 2.2. */
@@ -68,20 +70,10 @@ void ike_load_hs_wipe(struct ike_load_hs *hs)
 	ike_sk_wipe(&hs->sk_in);
 }
 
-/* SHA-1(SPIi | SPIr | IP | Port) of section 2.23. */
 static void natd_hash(uint64_t spi_i, uint64_t spi_r, const struct ike_ep *ep,
 		      uint8_t out[NATD_LEN])
 {
-	uint8_t in[8 + 8 + 16 + 2];
-	uint64_t i = htobe64(spi_i), r = htobe64(spi_r);
-	uint16_t port = htons(ep->port);
-	size_t alen = addr_len(&ep->addr);
-
-	memcpy(in, &i, 8);
-	memcpy(in + 8, &r, 8);
-	memcpy(in + 16, ep->addr.bytes, alen);
-	memcpy(in + 16 + alen, &port, 2);
-	EVP_Digest(in, 18 + alen, out, NULL, EVP_sha1(), NULL);
+	ike_natd_hash(spi_i, spi_r, &ep->addr, ep->port, out);
 }
 
 /* The IKE proposal: one of each transform, as a phone's first offer. */
