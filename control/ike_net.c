@@ -272,35 +272,37 @@ static struct net_sock *pick(struct ike_net *net, const struct ike_ep *local,
 	return wild;
 }
 
+/* Put one control message into mh's buffer cbuf. */
+static void put_cmsg(struct msghdr *mh, uint8_t *cbuf, int level, int type,
+		     const void *data, size_t len)
+{
+	struct cmsghdr *c;
+
+	mh->msg_control = cbuf;
+	mh->msg_controllen = CMSG_SPACE(len);
+	c = CMSG_FIRSTHDR(mh);
+	c->cmsg_level = level;
+	c->cmsg_type = type;
+	c->cmsg_len = CMSG_LEN(len);
+	memcpy(CMSG_DATA(c), data, len);
+}
+
 /* Ask for local's address as the source (section 2.11's "reply from
  * the address the request reached"). */
 static void set_source(struct msghdr *mh, uint8_t *cbuf,
 		       const struct ike_ep *local)
 {
-	struct cmsghdr *c;
-
 	if (local->addr.family == ADDR_V4) {
 		struct in_pktinfo pi = { 0 };
 
 		memcpy(&pi.ipi_spec_dst, local->addr.v4, 4);
-		mh->msg_control = cbuf;
-		mh->msg_controllen = CMSG_SPACE(sizeof(pi));
-		c = CMSG_FIRSTHDR(mh);
-		c->cmsg_level = IPPROTO_IP;
-		c->cmsg_type = IP_PKTINFO;
-		c->cmsg_len = CMSG_LEN(sizeof(pi));
-		memcpy(CMSG_DATA(c), &pi, sizeof(pi));
+		put_cmsg(mh, cbuf, IPPROTO_IP, IP_PKTINFO, &pi, sizeof(pi));
 	} else if (local->addr.family == ADDR_V6) {
 		struct in6_pktinfo pi = { 0 };
 
 		memcpy(&pi.ipi6_addr, local->addr.v6, 16);
-		mh->msg_control = cbuf;
-		mh->msg_controllen = CMSG_SPACE(sizeof(pi));
-		c = CMSG_FIRSTHDR(mh);
-		c->cmsg_level = IPPROTO_IPV6;
-		c->cmsg_type = IPV6_PKTINFO;
-		c->cmsg_len = CMSG_LEN(sizeof(pi));
-		memcpy(CMSG_DATA(c), &pi, sizeof(pi));
+		put_cmsg(mh, cbuf, IPPROTO_IPV6, IPV6_PKTINFO, &pi,
+			 sizeof(pi));
 	}
 }
 
