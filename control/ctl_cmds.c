@@ -5,6 +5,7 @@
 #include "ctl_server.h"
 #include "daemon.h"
 #include "dp_link.h"
+#include "ike_admin.h"
 #include "ike_engine.h"
 
 static int show_config(void *arg, FILE *out, int argc, char **argv,
@@ -74,6 +75,53 @@ static int show_ike(void *arg, FILE *out, int argc, char **argv, bool json)
 	return 0;
 }
 
+/* ---- actions on tunnels (ike_admin.h) ---- */
+
+typedef int (*admin_fn)(struct ike_engine *e, const char *target,
+			FILE *out);
+
+/* One word, the target; the action prints what it did. */
+static int admin(void *arg, FILE *out, int argc, char **argv, bool json,
+		 const char *usage, admin_fn fn)
+{
+	struct daemon *d = arg;
+
+	if (json) {
+		fprintf(out, "error: %s has no JSON form\n", usage);
+		return 2;
+	}
+	if (argc != 1) {
+		fprintf(out, "error: usage: %s\n", usage);
+		return 2;
+	}
+	return fn(d->ike, argv[0], out);
+}
+
+static int rekey_child(void *arg, FILE *out, int argc, char **argv,
+		       bool json)
+{
+	return admin(arg, out, argc, argv, json, "rekey child PEER|ID|SPI",
+		     ike_admin_rekey_child);
+}
+
+static int rekey_ike(void *arg, FILE *out, int argc, char **argv, bool json)
+{
+	return admin(arg, out, argc, argv, json, "rekey ike PEER|ID|SPI",
+		     ike_admin_rekey_ike);
+}
+
+static int terminate(void *arg, FILE *out, int argc, char **argv, bool json)
+{
+	return admin(arg, out, argc, argv, json, "terminate PEER|ID|SPI",
+		     ike_admin_terminate);
+}
+
+static int initiate(void *arg, FILE *out, int argc, char **argv, bool json)
+{
+	return admin(arg, out, argc, argv, json, "initiate PEER",
+		     ike_admin_initiate);
+}
+
 const struct ctl_cmd daemon_ctl_cmds[] = {
 	{ "show peers", "active IKE peers (RouterOS: active peers)",
 	  show_peers },
@@ -84,6 +132,13 @@ const struct ctl_cmd daemon_ctl_cmds[] = {
 	{ "show config", "the configuration in force (no secrets)",
 	  show_config },
 	{ "show channel", "the link to espgw-dataplane", show_channel },
+	{ "rekey child", "PEER|ID|SPI: rekey the CHILD SAs of its IKE SA "
+			 "(or the one of that SPI)", rekey_child },
+	{ "rekey ike", "PEER|ID|SPI: rekey the IKE SA", rekey_ike },
+	{ "terminate", "PEER|ID|SPI: delete the IKE SA and its CHILD SAs",
+	  terminate },
+	{ "initiate", "PEER: start an IKE SA to a configured peer with an "
+		      "address", initiate },
 };
 
 const unsigned int daemon_n_ctl_cmds =
