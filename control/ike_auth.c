@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "ike_child.h"
+#include "ike_dpd.h"
 #include "ike_exchange.h"
 #include "ike_msg.h"
 #include "log.h"
@@ -343,7 +344,7 @@ static void child_offer(struct ike_sa *sa, struct ike_gen *g)
 	struct ike_ts ti, tr;
 
 	if (!pol || !(c = child_sa_new(sa)))
-		return; /* XXX a childless IKE SA; nothing asks later */
+		return; /* childless: see ike_dpd_established */
 	s->child = c;
 	s->child_prop = &cfg->ipsec.proposals[pol->proposal];
 	c->cfg_prop = s->child_prop;
@@ -455,4 +456,5 @@ static void on_auth_response(struct ike_sa *sa, struct ike_msg *m)
 	ike_cp_read_reply(sa, m);
 	child_complete(sa, m);
 	go_live(sa);
+	ike_dpd_established(sa); /* may delete it */
 }

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "ike_child.h"
+#include "ike_dpd.h"
 #include "ike_exchange.h"
 #include "ike_frag.h"
 #include "ike_msg.h"
@@ -24,7 +25,10 @@ struct ike_engine *ike_engine_create(const struct espgw_config *cfg,
 	e->cookie_threshold = IKE_COOKIE_DEFAULT;
 	ike_random(e, e->cookie_secret, sizeof(e->cookie_secret));
 	e->pools = calloc(cfg->ipsec.n_pools + 1, sizeof(*e->pools));
-	ok = e->pools && htable_init(&e->sa_by_spi, 1024) == 0 &&
+	e->keep = calloc(cfg->ipsec.n_peers + 1, sizeof(*e->keep));
+	for (unsigned int i = 0; e->keep && i < cfg->ipsec.n_peers; i++)
+		e->keep[i].eng = e;
+	ok = e->pools && e->keep && htable_init(&e->sa_by_spi, 1024) == 0 &&
 	     htable_init(&e->sa_by_init, 1024) == 0 &&
 	     htable_init(&e->sa_by_id, 1024) == 0 &&
 	     htable_init(&e->child_by_spi, 1024) == 0;
@@ -47,11 +51,13 @@ void ike_engine_destroy(struct ike_engine *e)
 {
 	if (!e)
 		return;
+	ike_dpd_stop(e); /* a shutdown deletes nothing on purpose to redo */
 	if (e->sa_by_spi.b)
 		htable_walk(&e->sa_by_spi, destroy_one, NULL);
 	for (unsigned int i = 0; e->pools && i < e->cfg->ipsec.n_pools; i++)
 		pool_destroy(e->pools[i]);
 	free(e->pools);
+	free(e->keep);
 	ike_init_dh_flush(e);
 	free(e->frag_plain);
 	htable_free(&e->sa_by_spi);
@@ -215,9 +221,8 @@ void ike_engine_start(struct ike_engine *e)
 		const struct cfg_peer *p = &e->cfg->ipsec.peers[i];
 
 		if (!p->passive && p->address.addr.family)
-			ike_engine_initiate(e, (int)i, NULL);
+			ike_dpd_keep(e, (int)i); /* and again when it fails */
 	}
-	/* XXX A failed or deleted site-to-site IKE SA is not restarted. */
 }
 
 static void resync_one(struct hlink *l, void *arg)
@@ -249,6 +254,7 @@ static void counters(struct ike_engine *e, const struct chan_counter_reply *r)
 	c->packets[out] = r->packets;
 	c->bytes[out] = r->bytes;
 	c->counted = true;
+	ike_dpd_counted(c, r);
 }
 
 /* A byte or packet lifetime, or the sequence numbers, ran out in the

@@ -1,10 +1,12 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /* INFORMATIONAL (RFC 7296 section 1.4): DELETE of CHILD SAs and of the
- * IKE SA, liveness checks (DPD, section 2.4) both ways. */
+ * IKE SA, MOBIKE address updates, and the answer to liveness checks
+ * (section 2.4; our own are ike_dpd.c's). */
 #include <arpa/inet.h>
 #include <string.h>
 
 #include "ike_child.h"
+#include "ike_dpd.h"
 #include "ike_exchange.h"
 #include "ike_msg.h"
 #include "log.h"
@@ -91,43 +93,10 @@ void ike_info_request(struct ike_sa *sa, struct ike_msg *m)
 	}
 }
 
-static void on_dpd(void *arg);
-
+/* DPD is ike_dpd.c's; ike_exchange.h still names it here. */
 void ike_info_dpd_schedule(struct ike_sa *sa)
 {
-	uint32_t s = ike_sa_profile(sa)->dpd_interval;
-
-	ike_timer_cancel(sa->eng, &sa->life_timer);
-	if (s && sa->state == IKE_SA_ESTABLISHED)
-		sa->life_timer = ike_timer(sa->eng, (uint64_t)s * 1000, on_dpd,
-					   sa);
-}
-
-static void on_dpd_response(struct ike_sa *sa, struct ike_msg *m)
-{
-	(void)m;
-	ike_info_dpd_schedule(sa);
-}
-
-/*
- * An empty INFORMATIONAL; its retransmissions are the failures counted,
- * so dpd_maximum_failures unanswered tries give the IKE SA up.
- * XXX Probes are sent even while the data plane sees ESP from the peer.
- */
-static void on_dpd(void *arg)
-{
-	struct ike_sa *sa = arg;
-	struct ike_gen g;
-
-	sa->life_timer = NULL;
-	if (ike_msg_busy(sa)) {
-		ike_info_dpd_schedule(sa); /* the request under way will do */
-		return;
-	}
-	ike_msg_begin(sa, &g, IKE_EX_INFORMATIONAL, false);
-	if (ike_msg_request(sa, &g, on_dpd_response,
-			    ike_sa_profile(sa)->dpd_maximum_failures) != 0)
-		ike_info_dpd_schedule(sa);
+	ike_dpd_schedule(sa);
 }
 
 static void on_delete_response(struct ike_sa *sa, struct ike_msg *m)

@@ -9,6 +9,7 @@
 #include <openssl/rand.h>
 
 #include "ike_child.h"
+#include "ike_dpd.h"
 #include "ike_exchange.h"
 #include "ike_frag.h"
 #include "ike_msg.h"
@@ -178,6 +179,7 @@ struct ike_sa *ike_sa_new(struct ike_engine *e, bool initiator, int peer)
 	sa->created_ms = ike_now(e);
 	htable_add(&e->sa_by_spi, &sa->by_spi, spi);
 	e->n_sas++;
+	e->keep[peer].n_sas++;
 	return sa;
 }
 
@@ -285,6 +287,7 @@ void ike_sa_destroy(struct ike_sa *sa)
 {
 	struct ike_engine *e = sa->eng;
 
+	ike_dpd_gone(sa); /* before the CHILD SAs go: was it up? */
 	ike_rekey_abort(sa);
 	if (sa->rekey_ike)
 		ike_sa_destroy(sa->rekey_ike);

@@ -73,6 +73,7 @@ struct child_sa {
 	uint64_t created_ms;
 	uint64_t packets[2], bytes[2]; /* in, out: last counter reply */
 	bool counted;
+	uint64_t dpd_in; /* inbound packets at the last DPD round */
 };
 
 /* What establishing needs and nothing after. */
@@ -145,6 +146,8 @@ struct ike_sa {
 	void *ike_rekey_timer;	  /* the profile's lifetime */
 	bool frag_ok;		  /* peer sent IKEV2_FRAGMENTATION_SUPPORTED */
 	struct ike_frag_rx *frag_rx; /* fragments being collected */
+	uint64_t dpd_cookie; /* the open DPD round's counter requests */
+	bool dpd_traffic;    /* it saw inbound ESP grow (ike_dpd.h) */
 };
 
 /*
@@ -164,6 +167,16 @@ struct ike_dh_reuse {
 	unsigned int uses;
 };
 
+/* Per configured peer: its IKE SAs, and for a peer we keep up
+ * (ike_dpd_keep) the back-off of the next try (ike_dpd.h). */
+struct ike_keep {
+	struct ike_engine *eng;
+	unsigned int n_sas;
+	bool on;
+	uint32_t backoff_ms;
+	void *timer;
+};
+
 struct ike_engine {
 	const struct espgw_config *cfg;
 	struct ike_engine_ops ops;
@@ -181,6 +194,8 @@ struct ike_engine {
 	uint8_t *frag_plain;	       /* reassembled inner payloads */
 	size_t frag_size;	       /* longest whole message; 0: default */
 	struct ike_dh_reuse dh_reuse[IKE_DH_REUSE_GROUPS];
+	struct ike_keep *keep; /* one per cfg peer */
+	bool stopping;	       /* being destroyed: restart nothing */
 };
 
 /* Tables. */
