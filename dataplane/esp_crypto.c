@@ -124,7 +124,7 @@ void esp_crypto_run(struct esp_crypto *cx, struct esp_sa *const sa[],
 }
 
 /*
- * Where H(K ^ opad) starts in esp_keys.hmac: right behind the inner state,
+ * Where H(K ^ opad) starts in esp_keys.cbc.hmac: right behind the inner state,
  * 32 bytes for SHA-1 and SHA-256 (one cache line for both), 64 for SHA-384
  * and SHA-512.  Their ICVs are 12, 16, 24 and 32 bytes.
  */
@@ -157,14 +157,14 @@ static void cbc_job(const struct esp_sa *sa, IMB_JOB *job, struct esp_pkt *p,
 		    uint32_t hdr)
 {
 	job_common(sa, job, p, hdr);
-	job->enc_keys = sa->keys.aes.enc;
-	job->dec_keys = sa->keys.aes.dec;
+	job->enc_keys = sa->keys.cbc.aes; /* the one this SA's direction uses */
+	job->dec_keys = sa->keys.cbc.aes;
 	job->iv = p->esp + ESP_HDR_LEN;
 	job->iv_len_in_bytes = 16;
 	job->hash_start_src_offset_in_bytes = 0;
 	job->msg_len_to_hash_in_bytes = hdr + p->ct_len + sa->sqh_len;
-	job->u.HMAC._hashed_auth_key_xor_ipad = sa->keys.hmac;
-	job->u.HMAC._hashed_auth_key_xor_opad = sa->keys.hmac +
+	job->u.HMAC._hashed_auth_key_xor_ipad = sa->keys.cbc.hmac;
+	job->u.HMAC._hashed_auth_key_xor_opad = sa->keys.cbc.hmac +
 						opad_off(sa->icv_len);
 }
 
@@ -293,6 +293,21 @@ static IMB_HASH_ALG hmac_alg(enum algo_id id)
 	}
 }
 
+/* The AES schedule p's direction uses; the other one is wiped. */
+static void aes_schedule(IMB_MGR *mgr, const struct esp_params *p,
+			 uint8_t key_len, uint8_t *out)
+{
+	uint8_t enc[16 * 15] __rte_aligned(16), dec[16 * 15] __rte_aligned(16);
+
+	if (key_len == 16)
+		IMB_AES_KEYEXP_128(mgr, p->cipher_key, enc, dec);
+	else
+		IMB_AES_KEYEXP_256(mgr, p->cipher_key, enc, dec);
+	memcpy(out, p->dir == ESP_DIR_OUT ? enc : dec, sizeof(enc));
+	explicit_bzero(enc, sizeof(enc));
+	explicit_bzero(dec, sizeof(dec));
+}
+
 static int cbc_init(struct esp_sa *sa, const struct esp_params *p,
 		    IMB_MGR *mgr, const char **err)
 {
@@ -306,14 +321,11 @@ static int cbc_init(struct esp_sa *sa, const struct esp_params *p,
 	}
 	sa->cipher_mode = IMB_CIPHER_CBC;
 	sa->icv_len = (uint8_t)integ->out_len;
-	if (sa->key_len == 16)
-		IMB_AES_KEYEXP_128(mgr, p->cipher_key, k->aes.enc, k->aes.dec);
-	else
-		IMB_AES_KEYEXP_256(mgr, p->cipher_key, k->aes.enc, k->aes.dec);
+	aes_schedule(mgr, p, sa->key_len, k->cbc.aes);
 	hmac_pad(mgr, sa->hash_alg, p->auth_key, integ->key_len, 0x36,
-		 k->hmac);
+		 k->cbc.hmac);
 	hmac_pad(mgr, sa->hash_alg, p->auth_key, integ->key_len, 0x5c,
-		 k->hmac + opad_off(sa->icv_len));
+		 k->cbc.hmac + opad_off(sa->icv_len));
 
 	sa->iv_len = 16;
 	sa->blk_mask = 15;

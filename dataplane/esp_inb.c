@@ -293,6 +293,7 @@ static uint16_t inb_pass(struct esp_crypto *cx, struct rte_mbuf *mb[],
 	uint16_t i;
 
 	esp_sa_prefetch(sa, n, false);
+	esp_sa_prefetch_keys(sa, n);
 	for (i = 0; i < n; i++) {
 		why[i] = likely(sa[i]->dir == ESP_DIR_IN) ? esp_sa_gate(sa[i], 0)
 				: ESP_DROP_UNKNOWN_SPI; /* no such inbound SPI */
@@ -303,7 +304,6 @@ static uint16_t inb_pass(struct esp_crypto *cx, struct rte_mbuf *mb[],
 			why[i] = sa[i]->inb_parse(sa[i], mb[i], &cx->pkt[i]);
 	}
 
-	esp_sa_prefetch_keys(sa, n, false);
 	esp_crypto_run(cx, sa, why, n);
 
 	for (i = 0; i < n; i++) {

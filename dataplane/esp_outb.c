@@ -337,6 +337,7 @@ static uint16_t outb_pass(struct esp_crypto *cx, struct rte_mbuf *mb[],
 	uint16_t i;
 
 	esp_sa_prefetch(sa, n, true);
+	esp_sa_prefetch_keys(sa, n);
 	assign_seq(sa, cx->pkt, why, n);
 	for (i = 0; i < n; i++) {
 		if (why[i] == ESP_DROP_NONE)
@@ -347,7 +348,6 @@ static uint16_t outb_pass(struct esp_crypto *cx, struct rte_mbuf *mb[],
 
 	if (esp_crypto_gen_ivs(cx, n) < 0)
 		memset(why, ESP_DROP_CRYPTO, n);
-	esp_sa_prefetch_keys(sa, n, true);
 	esp_crypto_run(cx, sa, why, n);
 
 	for (i = 0; i < n; i++) {

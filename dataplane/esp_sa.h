@@ -92,21 +92,29 @@ struct esp_tmpl {
 };
 
 /*
- * Key schedules and HMAC states, expanded at install (esp_crypto.c).  A
- * packet reads one AES schedule (4 lines for AES-256) and hmac[], one line
- * for SHA-1 and SHA-256: the inner state H(K ^ ipad) at hmac[0] and the
- * outer one H(K ^ opad) right behind it, at esp_hmac_opad_off().
+ * Key schedules and HMAC states, expanded at install (esp_crypto.c), laid
+ * out so that what a packet reads is the first ESP_KEYS_HOT_LINES lines,
+ * whatever the suite: an SA is one direction, so CBC keeps only the AES
+ * schedule its packets use (encryption outbound, decryption inbound, 4
+ * lines for AES-256) with the HMAC inner state H(K ^ ipad) and outer one
+ * H(K ^ opad) right behind it (one line for SHA-1 and SHA-256, two for
+ * SHA-384 and SHA-512); GCM reads the AES schedule and the first powers of
+ * the hash key behind it (IPsec-MB's AVX2 and AVX-512 code; the SSE code
+ * reads further on long packets).  esp_sa_prefetch() can then fetch the
+ * keys of a packet from the SA's address alone, before anything of the SA
+ * has been read.
  */
 struct esp_keys {
 	union {
 		struct {
-			uint8_t enc[16 * 15] __rte_aligned(64);
-			uint8_t dec[16 * 15] __rte_aligned(64);
-		} aes;
+			uint8_t aes[16 * 15];
+			uint8_t hmac[128] __rte_aligned(64);
+		} cbc;
 		struct gcm_key_data gcm;
 	};
-	uint8_t hmac[128] __rte_aligned(64);
 } __rte_aligned(64);
+
+#define ESP_KEYS_HOT_LINES 6
 
 /* Bits of esp_sa.events, for the main lcore to raise channel events. */
 #define ESP_SA_EV_SEQ_EXHAUSTED 0x1u /* outbound SA stopped, RFC 4303 3.3.3 */
@@ -271,10 +279,10 @@ static inline uint8_t esp_sa_gate(struct esp_sa *sa, uint64_t seq)
  * issued together overlap instead of stalling one after another (the
  * locked add that reserves sequence numbers would otherwise wait for each
  * in turn).  esp_sa_prefetch(): lines 0-2, and the header template (outb)
- * or the replay window's first line; esp_sa_prefetch_keys(): the AES
- * schedule (encryption for outb, else decryption) and the HMAC states.  A
- * run of packets of one SA fetches once.  Only addresses are computed:
- * nothing of the SA is read.
+ * or the replay window's first line; esp_sa_prefetch_keys(): the hot lines
+ * of the keys (struct esp_keys), asked for right behind them so that the
+ * crypto jobs find them in cache.  A run of packets of one SA fetches
+ * once.  Only addresses are computed: nothing of the SA is read.
  */
 static inline void esp_sa_prefetch(struct esp_sa *const sa[], uint16_t n,
 				   bool outb)
@@ -295,20 +303,18 @@ static inline void esp_sa_prefetch(struct esp_sa *const sa[], uint16_t n,
 }
 
 static inline void esp_sa_prefetch_keys(struct esp_sa *const sa[],
-					uint16_t n, bool outb)
+					uint16_t n)
 {
 	const struct esp_sa *last = NULL;
 
 	for (uint16_t i = 0; i < n; i++) {
-		const struct esp_sa *s = sa[i];
-		const uint8_t *k = outb ? s->keys.aes.enc : s->keys.aes.dec;
+		const uint8_t *k = (const uint8_t *)&sa[i]->keys;
 
-		if (s == last)
+		if (sa[i] == last)
 			continue;
-		last = s;
-		for (uint32_t off = 0; off < sizeof(s->keys.aes.enc); off += 64)
-			rte_prefetch0(k + off);
-		rte_prefetch0(s->keys.hmac);
+		last = sa[i];
+		for (uint32_t l = 0; l < ESP_KEYS_HOT_LINES; l++)
+			rte_prefetch0(k + l * RTE_CACHE_LINE_SIZE);
 	}
 }
 
