@@ -15,7 +15,13 @@
 #   4. espgwctl show peers and show sa name the peer and the SPIs;
 #   5. a CHILD_SA rekey and an IKE SA rekey started by the client while a
 #      ping runs: no ping lost;
-#   6. disconnect: no SA left in strongSwan, nor in espgwctl's views.
+#   6. a CHILD_SA rekey and an IKE SA rekey started by espgw (espgwctl
+#      rekey child / rekey ike) while a ping runs: new SPIs in both
+#      daemons, the old ones gone from both and from the data plane, no
+#      ping lost;
+#   7. espgwctl terminate: strongSwan and espgw hold no SA, the data
+#      plane deleted the pair; the client connects again;
+#   8. disconnect: no SA left in strongSwan, nor in espgwctl's views.
 #
 # usage: e2e_roadwarrior.sh [BUILD_DIR] [direct|nat]   (default build, both)
 # Exit 77 (skip) only when not root or strongSwan is missing; a missing
@@ -229,8 +235,184 @@ rekeys() {
 	wait "$ppid" && grep -q ' 0% packet loss' "$NETNS_WORK/ping-rekey.out" ||
 		fail "pings lost: $(tail -n 2 "$NETNS_WORK/ping-rekey.out")"
 	ok "$name: CHILD and IKE rekeys by the client, 80 pings, none lost"
-	# XXX Rekeys started by espgw need an espgwctl command (or short
-	# lifetimes in the configuration); add them when it exists.
+}
+
+# ---- what espgw starts: espgwctl rekey and terminate ----
+
+# The client's installed CHILD_SA's SPIs, "IN OUT" (strongSwan's in is
+# espgw's out).
+swan_child_spis() {
+	_swan_child_block "$1" office | awk '
+		$1 == "in" { i = $2 } $1 == "out" { o = $2 }
+		END { gsub(/,/, "", i); gsub(/,/, "", o); print i, o }'
+}
+
+# The client's established IKE SA "rw": "SPIi SPIr", as espgw prints
+# them too (16 hex digits; strongSwan marks them _i, _r and * for its own).
+swan_ike_spis() {
+	swan_list_sas "$1" 2>/dev/null | awk '
+		$1 == "rw:" && /ESTABLISHED/ { sub(/_i\*?$/, "", $5);
+			sub(/_r\*?$/, "", $6); print $5, $6; exit }'
+}
+
+# The data plane logs each SA it deletes ("channel: SA ID deleted"); the
+# pair of espgw's inbound SPI S has ids S << 1 (in) and S << 1 | 1 (out),
+# ike_child.h.  True when both were deleted.
+dp_deleted() { # ESPGW_INBOUND_SPI
+	local s=$((16#$1)) id
+	for id in $((s << 1)) $((s << 1 | 1)); do
+		grep -q "channel: SA $(printf %016x "$id") deleted" \
+			"$NETNS_WORK/dataplane.log" || return 1
+	done
+}
+
+# True when strongSwan's list names none of the words.
+swan_forgot() { # DIR WORD...
+	local out w
+	out=$(swan_list_sas "$1" 2>&1) || return 1
+	shift
+	for w in "$@"; do
+		grep -qi -- "$w" <<<"$out" && return 1
+	done
+	return 0
+}
+
+# Polled conditions: the client's SPIs differ from these old ones.
+child_spis_moved() { # DIR OLD_IN OLD_OUT
+	local now
+	now=$(swan_child_spis "$1")
+	[[ $now =~ ^[0-9a-f]{8}\ [0-9a-f]{8}$ && ${now% *} != "$2" &&
+		${now#* } != "$3" ]]
+}
+ike_spis_moved() { # DIR OLD_SPIS
+	local now
+	now=$(swan_ike_spis "$1")
+	[[ $now =~ ^[0-9a-f]{16}\ [0-9a-f]{16}$ && ${now% *} != "${2% *}" &&
+		${now#* } != "${2#* }" ]]
+}
+
+espgw_rekey_child() {
+	local name=$1 rw=$NETNS_WORK/rw ike old new
+	step="$name: espgwctl rekey child"
+	ike=$(swan_ike_spis "$rw")
+	old=$(swan_child_spis "$rw")
+	[[ -n $ike && $old =~ ^[0-9a-f]{8}\ [0-9a-f]{8}$ ]] ||
+		fail "no SAs in strongSwan to rekey"
+	# The target by its remote ID, as show peers prints it.
+	if ! espgw_ctl rekey child "fqdn:$RW_ID" >"$NETNS_WORK/ctl.out" 2>&1 ||
+		! grep -q 'rekey started' "$NETNS_WORK/ctl.out"; then
+		fail "espgwctl: $(cat "$NETNS_WORK/ctl.out")"
+	fi
+	netns_wait_for 100 child_spis_moved "$rw" "${old% *}" "${old#* }" ||
+		fail "strongSwan shows no new CHILD_SA SPIs: was $old," \
+			"now '$(swan_child_spis "$rw")'"
+	new=$(swan_child_spis "$rw")
+	[[ $(swan_ike_spis "$rw") == "$ike" ]] ||
+		fail "the IKE SA changed; a CHILD rekey keeps it"
+	# shellcheck disable=SC2086 # two SPIs
+	netns_wait_for 100 espgw_shows "show sa" $new ||
+		fail "show sa lacks $new: $(espgw_ctl show sa 2>&1 | head -n 6)"
+	# shellcheck disable=SC2086
+	netns_wait_for 100 espgw_forgot "show sa" $old ||
+		fail "show sa still lists $old"
+	# shellcheck disable=SC2086
+	netns_wait_for 100 swan_forgot "$rw" $old ||
+		fail "strongSwan still lists $old"
+	netns_wait_for 100 dp_deleted "${old#* }" ||
+		fail "the data plane did not delete the pair of ${old#* }"
+	ok "$name: espgw rekeyed the CHILD SA: $old -> $new in both" \
+		"daemons; the old pair left both and the data plane"
+	CHILD_SPIS=$new
+}
+
+espgw_rekey_ike() {
+	local name=$1 rw=$NETNS_WORK/rw old new
+	step="$name: espgwctl rekey ike"
+	old=$(swan_ike_spis "$rw")
+	# The target by the peer's name in espgw's configuration.
+	if ! espgw_ctl rekey ike ikev2-peer >"$NETNS_WORK/ctl.out" 2>&1 ||
+		! grep -q 'rekey started' "$NETNS_WORK/ctl.out"; then
+		fail "espgwctl: $(cat "$NETNS_WORK/ctl.out")"
+	fi
+	netns_wait_for 100 ike_spis_moved "$rw" "$old" ||
+		fail "strongSwan shows no new IKE SA: was $old," \
+			"now '$(swan_ike_spis "$rw")'"
+	new=$(swan_ike_spis "$rw")
+	# shellcheck disable=SC2086 # two SPIs
+	netns_wait_for 100 espgw_shows "show peers --json" $new ||
+		fail "show peers lacks $new: $(espgw_ctl --json show peers)"
+	# shellcheck disable=SC2086
+	netns_wait_for 100 espgw_forgot "show peers --json" $old ||
+		fail "show peers still lists $old"
+	# shellcheck disable=SC2086
+	netns_wait_for 100 swan_forgot "$rw" $old ||
+		fail "strongSwan still lists the IKE SA $old"
+	# The CHILD SA moves over untouched, in both and in the data plane.
+	[[ $(swan_child_spis "$rw") == "$CHILD_SPIS" ]] ||
+		fail "the CHILD_SA changed: $CHILD_SPIS -> $(swan_child_spis "$rw")"
+	# shellcheck disable=SC2086
+	espgw_shows "show sa" $CHILD_SPIS || fail "show sa lost $CHILD_SPIS"
+	dp_deleted "${CHILD_SPIS#* }" &&
+		fail "the data plane deleted the CHILD SA of the rekeyed IKE SA"
+	ok "$name: espgw rekeyed the IKE SA: $old -> $new in both daemons," \
+		"the old one gone; the CHILD SA kept"
+}
+
+# Both rekeys while 100 pings (10 s) run; none may be lost.
+espgw_rekeys() {
+	local name=$1 ppid
+	step="$name: rekeys by espgw under traffic"
+	nsx "$NS_RW" ping -n -I "$VIP" -c 100 -i 0.1 -W 2 -w 40 \
+		"$OFFICE_HOST" >"$NETNS_WORK/ping-gw-rekey.out" 2>&1 &
+	ppid=$!
+	netns_track "$ppid"
+	sleep 1
+	espgw_rekey_child "$name"
+	espgw_rekey_ike "$name"
+	step="$name: rekeys by espgw under traffic"
+	# shellcheck disable=SC2015 # either failing is a failure
+	wait "$ppid" && grep -q ' 0% packet loss' \
+		"$NETNS_WORK/ping-gw-rekey.out" ||
+		fail "pings lost: $(tail -n 2 "$NETNS_WORK/ping-gw-rekey.out")"
+	ok "$name: CHILD and IKE rekeys by espgw, 100 pings, none lost"
+}
+
+# espgwctl terminate by the address show peers prints; then the client
+# comes back, for disconnect() to end with.
+espgw_terminate() {
+	local name=$1 rw=$NETNS_WORK/rw remote
+	step="$name: espgwctl terminate"
+	remote=$(espgw_ctl --json show peers |
+		sed -n 's/.*"remote": "\([^"]*\)".*/\1/p' | head -n 1)
+	[[ -n $remote ]] || fail "show peers --json names no remote"
+	if ! espgw_ctl terminate "$remote" >"$NETNS_WORK/ctl.out" 2>&1 ||
+		! grep -q 'DELETE sent' "$NETNS_WORK/ctl.out"; then
+		fail "espgwctl: $(cat "$NETNS_WORK/ctl.out")"
+	fi
+	netns_wait_for 100 swan_no_sas "$rw" ||
+		fail "strongSwan still lists: $(swan_list_sas "$rw" | head -n 4)"
+	netns_wait_for 100 espgw_forgot "show peers" "$RW_ID" ||
+		fail "show peers: $(espgw_ctl show peers 2>&1 | head -n 5)"
+	[[ $(espgw_ctl --json show peers) == "[]" &&
+		$(espgw_ctl --json show sa) == "[]" ]] ||
+		fail "espgw holds SAs: $(espgw_ctl show sa | head -n 5)"
+	netns_wait_for 100 dp_deleted "${CHILD_SPIS#* }" ||
+		fail "the data plane did not delete the pair of ${CHILD_SPIS#* }"
+	espgw_ctl terminate "$remote" >"$NETNS_WORK/ctl.out" 2>&1 &&
+		fail "terminate of nothing succeeded"
+	grep -qF "no IKE SA for $remote" "$NETNS_WORK/ctl.out" ||
+		fail "terminate of nothing: $(cat "$NETNS_WORK/ctl.out")"
+	ok "$name: espgwctl terminate $remote: no SA in strongSwan, espgw" \
+		"or its data plane"
+
+	step="$name: the client connects again"
+	swan_initiate "$rw" office 25 || fail "$(swan_ike_diagnosis "$rw" espgw)"
+	swan_wait_child "$rw" office 10 || fail "no INSTALLED CHILD_SA"
+	VIP=$(swan_vip "$rw")
+	ping_office "$VIP" 5 ||
+		fail "ping -I $VIP: $(tail -n 3 "$NETNS_WORK/ping.out")"
+	SPIS=$(swan_child_spis "$rw")
+	ok "$name: the client is back after espgw's DELETE, 5 pings"
 }
 
 disconnect() {
@@ -254,6 +436,8 @@ run_topology() {
 	connect "$1"
 	traffic "$1"
 	rekeys "$1"
+	espgw_rekeys "$1"
+	espgw_terminate "$1"
 	disconnect "$1"
 }
 
