@@ -225,23 +225,46 @@ static void account_run(struct esp_sa *sa, uint64_t pk, uint64_t by)
 		esp_sa_raise(sa, ESP_SA_EV_HARD_EXPIRED);
 }
 
+/*
+ * An inbound packet that would take its SA past a hard lifetime.  Exact:
+ * only the SA's owning worker adds to its counters, and it adds each run
+ * before looking at the next one.
+ */
+static bool past_hard(const struct esp_sa *sa, uint64_t pk, uint64_t by,
+		      uint32_t len)
+{
+	uint64_t np = sa->packets + pk, nb = sa->bytes + by;
+
+	return np >= sa->hard_packets || nb > sa->hard_bytes ||
+	       len > sa->hard_bytes - nb;
+}
+
 void esp_sa_account(struct esp_sa *const sa[], const struct esp_pkt *pkt,
-		    const uint8_t why[], uint16_t n)
+		    uint8_t why[], uint16_t n)
 {
 	uint16_t i, j;
 
 	for (i = 0; i < n; i = j) {
+		struct esp_sa *s = sa[i];
+		bool capped = s->dir == ESP_DIR_IN &&
+			      (s->hard_packets != UINT64_MAX ||
+			       s->hard_bytes != UINT64_MAX);
 		uint64_t pk = 0, by = 0;
 
-		for (j = i; j < n && sa[j] == sa[i]; j++) {
+		for (j = i; j < n && sa[j] == s; j++) {
+			if (why[j] == ESP_DROP_NONE && unlikely(capped) &&
+			    past_hard(s, pk, by, pkt[j].len)) {
+				why[j] = ESP_DROP_SA_EXPIRED;
+				esp_sa_raise(s, ESP_SA_EV_HARD_EXPIRED);
+			}
 			if (why[j] == ESP_DROP_NONE) {
 				pk++;
 				by += pkt[j].len;
 			} else {
-				esp_sa_count_drop(sa[j], why[j]);
+				esp_sa_count_drop(s, why[j]);
 			}
 		}
-		account_run(sa[i], pk, by);
+		account_run(s, pk, by);
 	}
 }
 

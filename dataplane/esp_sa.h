@@ -36,9 +36,9 @@
  *   may see packets and bytes of a burst at slightly different moments.
  * - Lifetimes: soft ones raise an event when the counters reach them.  The
  *   outbound hard packet and byte lifetimes are reserved before a packet is
- *   encrypted (esp_sa_gate, esp_sa_reserve_bytes) and never overshot.  XXX
- *   inbound, the hard lifetime is checked before a pass and counted after
- *   it, so up to a pass (ESP_BURST_MAX packets) more may get through.
+ *   encrypted (esp_sa_gate, esp_sa_reserve_bytes) and never overshot;
+ *   inbound, packets past them are dropped after the ICV check and before
+ *   delivery (esp_sa_account), as exactly.
  * - esp_sa_set_remote() may run on the main lcore while workers send: the
  *   header template is protected by a sequence lock (writers: one thread).
  * - Freeing: remove the SA from every table, wait for an RCU grace period,
@@ -330,9 +330,10 @@ void esp_sa_reserve_bytes(struct esp_sa *const sa[],
 			  const struct esp_pkt *pkt, uint8_t why[], uint16_t n);
 
 /* Add good packets and drops of a pass to the SAs' counters; raise soft
- * and hard lifetime events. */
+ * and hard lifetime events.  Inbound packets past a hard lifetime become
+ * drops (ESP_DROP_SA_EXPIRED) here. */
 void esp_sa_account(struct esp_sa *const sa[], const struct esp_pkt *pkt,
-		    const uint8_t why[], uint16_t n);
+		    uint8_t why[], uint16_t n);
 
 /* Stable partition of a pass: good packets first.  Returns their count. */
 uint16_t esp_burst_split(struct rte_mbuf *mb[], struct esp_sa *sa[],

@@ -962,6 +962,69 @@ static void test_hard_lifetime_exact_in_a_burst(void **state)
 	hard_limit_in_burst(true, 5);
 }
 
+/*
+ * The same inbound: N packets of SA a (sequence numbers 1..N), every other
+ * packet of the burst on an unlimited SA b, so a's runs are cut in pieces.
+ * Exactly `limit` of a's are delivered; the rest, whose ICVs are good, are
+ * dropped as sa-expired; none of b's.
+ */
+static void inbound_hard_limit(bool by_bytes, uint16_t limit)
+{
+	enum { N = 90 };
+	struct oracle_opts o = { .pad_len = -1, .nh = -1 };
+	struct rte_mbuf *mb[2 * N];
+	struct esp_sa *sv[2 * N], *b;
+	uint8_t why[2 * N], buf[2048];
+	struct esp_sa_stats st;
+	struct rx r;
+	uint16_t good, of_a = 0;
+
+	rx_init(&r, ALGO_AES_256_CBC, ALGO_HMAC_SHA256_128, false, false,
+		1024);
+	b = sa_new(&r.p);
+	esp_sa_free(r.sa);
+	if (by_bytes)
+		r.p.life.hard_bytes = limit * r.len + r.len / 2;
+	else
+		r.p.life.hard_packets = limit;
+	r.sa = sa_new(&r.p);
+	for (int i = 0; i < 2 * N; i++) {
+		o.seq = (uint64_t)i / 2 + 1;
+		mb[i] = mbuf_of(buf, rx_build(&r, &r.p, &o, buf));
+		sv[i] = i % 2 ? b : r.sa;
+	}
+	good = esp_inb_process(cx, mb, sv, why, 2 * N);
+	assert_int_equal(good, N + limit);
+	for (int i = 0; i < 2 * N; i++) {
+		if (i < good)
+			of_a += sv[i] == r.sa;
+		else
+			assert_true(sv[i] == r.sa &&
+				    why[i] == ESP_DROP_SA_EXPIRED);
+		rte_pktmbuf_free(mb[i]);
+	}
+	assert_int_equal(of_a, limit);
+	esp_sa_stats_get(r.sa, &st);
+	assert_int_equal(st.packets, limit);
+	assert_int_equal(st.bytes, limit * r.len);
+	assert_int_equal(st.drop[ESP_DROP_SA_EXPIRED], N - limit);
+	assert_true(esp_sa_events(r.sa) & ESP_SA_EV_HARD_EXPIRED);
+	assert_int_equal(esp_sa_events(b), 0);
+	esp_sa_free(r.sa);
+	esp_sa_free(b);
+	assert_pool_full();
+}
+
+static void test_inbound_hard_lifetime_exact(void **state)
+{
+	(void)state;
+	inbound_hard_limit(false, 70); /* past the first pass */
+	inbound_hard_limit(false, 5);
+	inbound_hard_limit(false, 1);
+	inbound_hard_limit(true, 70);
+	inbound_hard_limit(true, 5);
+}
+
 static void test_outbound_malformed_and_no_room(void **state)
 {
 	uint8_t inner[256];
@@ -1154,6 +1217,7 @@ int main(void)
 		cmocka_unit_test(test_seq_exhaustion_stops_the_sa),
 		cmocka_unit_test(test_lifetimes),
 		cmocka_unit_test(test_hard_lifetime_exact_in_a_burst),
+		cmocka_unit_test(test_inbound_hard_lifetime_exact),
 		cmocka_unit_test(test_outbound_malformed_and_no_room),
 		cmocka_unit_test(test_nat_mapping_update),
 		cmocka_unit_test(test_large_mixed_burst),
