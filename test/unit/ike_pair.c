@@ -234,6 +234,8 @@ static void node_dp_send(void *arg, uint16_t type, const void *body,
 			 uint32_t len)
 {
 	dp_send(&((struct node *)arg)->dp, type, body, len);
+	if (type == CHAN_MSG_COUNTER_REQ)
+		dp_answer(arg, body);
 }
 
 static void node_new(int i, const char *conf, const char *addr)
@@ -363,4 +365,57 @@ char *capture(void (*show)(struct ike_engine *, FILE *, bool),
 void inject(struct pkt *p)
 {
 	ike_engine_input(gw(), &p->dst, &p->src, p->buf, p->len);
+}
+
+/* ---- counter replies ---- */
+
+#define MAX_REPLIES 64
+
+struct dp_count dp_count[2];
+
+static struct pending_reply {
+	int node;
+	bool used;
+	struct chan_msg m;
+} replies[MAX_REPLIES];
+
+void dp_count_reset(void)
+{
+	memset(dp_count, 0, sizeof(dp_count));
+	memset(replies, 0, sizeof(replies));
+}
+
+static void deliver_reply(void *arg)
+{
+	struct pending_reply *r = arg;
+
+	r->used = false;
+	if (!nodes[r->node].e)
+		return; /* the test destroyed that engine */
+	dp_count[r->node].replies++;
+	ike_engine_dp_event(nodes[r->node].e, &r->m);
+}
+
+void dp_answer(struct node *n, const struct chan_counter_req *req)
+{
+	int i = (int)(n - nodes);
+	const struct chan_sa *sa = dp_sa(&n->dp, req->sa_id);
+	struct pending_reply *r = NULL;
+
+	if (!dp_count[i].on || !sa)
+		return;
+	for (int k = 0; k < MAX_REPLIES && !r; k++)
+		if (!replies[k].used)
+			r = &replies[k];
+	assert_non_null(r);
+	memset(r, 0, sizeof(*r));
+	r->node = i;
+	r->used = true;
+	r->m.hdr.type = CHAN_MSG_COUNTER_REPLY;
+	r->m.body.COUNTER_REPLY.cookie = req->cookie;
+	r->m.body.COUNTER_REPLY.sa_id = req->sa_id;
+	r->m.body.COUNTER_REPLY.packets =
+		sa->dir == CHAN_DIR_IN ? dp_count[i].in_packets : 0;
+	r->m.body.COUNTER_REPLY.bytes = r->m.body.COUNTER_REPLY.packets * 100;
+	t_add(NULL, dp_count[i].delay_ms, deliver_reply, r);
 }

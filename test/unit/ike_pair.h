@@ -138,4 +138,23 @@ void expect_prefix(const struct chan_ts *t, const char *s);
 char *capture(void (*show)(struct ike_engine *, FILE *, bool),
 	      struct ike_engine *e, bool json);
 
+/* ---- counter replies ---- */
+
+/* While on, node i's data plane answers each COUNTER_REQ that names one
+ * installed SA, delay_ms later on the fake clock (0: right after the
+ * timer that asked), with in_packets for an inbound SA and 0 for an
+ * outbound one; replies counts those delivered.  Off after
+ * dp_count_reset, which also forgets the replies not yet delivered. */
+struct dp_count {
+	bool on;
+	uint64_t in_packets;
+	uint64_t delay_ms;
+	unsigned int replies;
+};
+
+extern struct dp_count dp_count[2];
+void dp_count_reset(void);
+/* Called by the fake data plane on each COUNTER_REQ of node n. */
+void dp_answer(struct node *n, const struct chan_counter_req *req);
+
 #endif
