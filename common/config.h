@@ -39,7 +39,8 @@
  *   dataplane  mtu 1500, burst 32, rx_ring/tx_ring 1024, replay_window 64,
  *              main_lcore 0, workers [1], channel "espgw",
  *              slow_path "espgw-" + port name
- *   control    ctl_socket /run/espgw/espgwctl.sock, log_level info
+ *   control    ctl_socket /run/espgw/espgwctl.sock, log_level info,
+ *              cookie_threshold 5000 half-open SAs, ike_fragment_size 0
  */
 #ifndef ESPGW_CONFIG_H
 #define ESPGW_CONFIG_H
@@ -57,6 +58,7 @@
 #define CFG_IFNAME_MAX  16  /* IFNAMSIZ */
 #define CFG_ID_MAX      256 /* my_id / remote_id values, with the NUL */
 #define CFG_PATH_MAX    108 /* sun_path */
+#define CFG_COOKIE_THRESHOLD 5000 /* half-open IKE SAs, RFC 7296 2.6 */
 #define CFG_MAX_LIST    16  /* entries in any list inside one object */
 #define CFG_MAX_WORKERS 128
 #define CFG_KEY_MAX     64  /* bytes of a static SA key, with salt */
@@ -333,6 +335,12 @@ struct cfg_control {
 	unsigned int n_ike_addresses;
 	struct ip_addr dns_servers[CFG_MAX_LIST];   /* for system_dns */
 	unsigned int n_dns_servers;
+	/* Half-open IKE SAs above which IKE_SA_INIT must carry a COOKIE
+	 * (RFC 7296 section 2.6); 0: always. */
+	uint32_t cookie_threshold;
+	/* Longest IKE message sent whole to a peer that supports IKE
+	 * fragmentation (RFC 7383); 0: by address family. */
+	uint32_t ike_fragment_size;
 };
 
 struct espgw_config {

@@ -5,6 +5,8 @@
  */
 #include "config.h"
 
+#include <inttypes.h>
+
 #include "duration.h"
 
 static void algos(FILE *out, const enum algo_id *ids, unsigned int n)
@@ -236,6 +238,13 @@ static void describe_control(const struct cfg_control *ctl, FILE *out)
 	for (unsigned int i = 0; i < ctl->n_dns_servers; i++)
 		fprintf(out, " %s", addr_format(&ctl->dns_servers[i], a));
 	fprintf(out, "%s\n", ctl->n_dns_servers ? "" : " none");
+	fprintf(out, "  cookie above %" PRIu32 " half-open IKE SAs, IKE "
+		"fragments ", ctl->cookie_threshold);
+	if (ctl->ike_fragment_size)
+		fprintf(out, "above %" PRIu32 " bytes\n",
+			ctl->ike_fragment_size);
+	else
+		fprintf(out, "by address family\n");
 }
 
 void cfg_describe(const struct espgw_config *cfg, FILE *out)

@@ -39,11 +39,30 @@ void *rd_each(struct cfg_reader *rd, const config_setting_t *parent,
 	return arr;
 }
 
+/* RFC 7383 section 2.5.1: fragments of at least 68 bytes of IP fit any
+ * IPv4 path; below 128 the IKE and SKF headers would leave no room. */
+static void read_ike_limits(struct cfg_obj *o, struct cfg_control *ctl)
+{
+	uint64_t v;
+
+	if (obj_uint(o, "cookie_threshold", 0, 1000000, &v))
+		ctl->cookie_threshold = (uint32_t)v;
+	if (obj_uint(o, "ike_fragment_size", 0, 65535, &v)) {
+		if (v && v < 128)
+			obj_error(o, "ike_fragment_size", "%llu bytes is too "
+				  "small; expected 0 (by address family) or "
+				  "128 to 65535", (unsigned long long)v);
+		else
+			ctl->ike_fragment_size = (uint32_t)v;
+	}
+}
+
 static void read_control(struct cfg_reader *rd, const config_setting_t *set)
 {
 	static const char *const keys[] = { "ctl_socket", "log_level",
 					    "ike_addresses", "dns_servers",
-					    NULL };
+					    "cookie_threshold",
+					    "ike_fragment_size", NULL };
 	static const char *const levels[] = { "err", "warn", "info", "debug",
 					      NULL };
 	struct cfg_control *ctl = &rd->cfg->control;
@@ -53,6 +72,7 @@ static void read_control(struct cfg_reader *rd, const config_setting_t *set)
 	snprintf(ctl->ctl_socket, sizeof(ctl->ctl_socket), "%s",
 		 "/run/espgw/espgwctl.sock");
 	ctl->log_level = LOG_LVL_INFO;
+	ctl->cookie_threshold = CFG_COOKIE_THRESHOLD;
 	if (!set || !obj_start(&o, rd, set, "control", -1))
 		return;
 	obj_keys(&o, keys);
@@ -72,6 +92,7 @@ static void read_control(struct cfg_reader *rd, const config_setting_t *set)
 				  addr_format(a, text));
 	}
 	obj_addrs(&o, "dns_servers", ctl->dns_servers, &ctl->n_dns_servers);
+	read_ike_limits(&o, ctl);
 }
 
 static void read_root(struct cfg_reader *rd, const config_setting_t *root)

@@ -89,6 +89,8 @@ static int start_ike(struct daemon *d)
 	d->ike = ike_engine_create(d->cfg, &ops);
 	if (!d->ike)
 		return -1;
+	ike_engine_set_cookie_threshold(d->ike, c->cookie_threshold);
+	ike_engine_set_fragment_size(d->ike, c->ike_fragment_size);
 	d->net = ike_net_create(d->loop, c->ike_addresses, c->n_ike_addresses,
 				IKE_PORT, IKE_NATT_PORT, on_ike_rx, d);
 	if (!d->net)

@@ -200,6 +200,8 @@ static void test_road_warrior_is_the_tutorial(void **state)
 	/* The route's port is found from its gateway when not named. */
 	assert_int_equal(cfg->dataplane.routes[0].port, 0);
 	assert_int_equal(cfg->control.n_dns_servers, 1);
+	assert_int_equal(cfg->control.cookie_threshold, CFG_COOKIE_THRESHOLD);
+	assert_int_equal(cfg->control.ike_fragment_size, 0);
 	cfg_free(cfg);
 }
 
@@ -639,6 +641,10 @@ static void test_more_mistakes(void **state)
 		  "encap_dport" },
 		{ "dataplane = { static_sas = ( { name = \"s\"; spi = 255; "
 		  "} ); };", "spi: 255 is out of range" },
+		{ "control = { cookie_threshold = -1; };",
+		  "cookie_threshold: -1 is out of range" },
+		{ "control = { ike_fragment_size = 100; };",
+		  "ike_fragment_size: 100 bytes is too small" },
 		{ "control = { log_level = \"verbose\"; };",
 		  "log_level: unknown value \"verbose\"; expected one of err, "
 		  "warn, info, debug" },
