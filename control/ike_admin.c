@@ -14,7 +14,10 @@
 #include "log.h"
 
 /* The CHILD SAs after the first of an IKE SA wait this long between
- * tries for the request window (ike_rekey_retry). */
+ * tries for the request window (ike_rekey_retry).
+ * XXX Their outcome, like that of every action here, reaches only the
+ * log: espgwctl answers when the exchange starts, not when it ends (no
+ * equivalent of swanctl's --timeout wait). */
 #define QUEUE_MS 1000
 
 static const char *const state_names[] = {

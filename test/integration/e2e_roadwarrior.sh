@@ -358,11 +358,11 @@ espgw_rekey_ike() {
 		"the old one gone; the CHILD SA kept"
 }
 
-# Both rekeys while 100 pings (10 s) run; none may be lost.
+# Both rekeys while 150 pings (15 s) run; none may be lost.
 espgw_rekeys() {
 	local name=$1 ppid
 	step="$name: rekeys by espgw under traffic"
-	nsx "$NS_RW" ping -n -I "$VIP" -c 100 -i 0.1 -W 2 -w 40 \
+	nsx "$NS_RW" ping -n -I "$VIP" -c 150 -i 0.1 -W 2 -w 45 \
 		"$OFFICE_HOST" >"$NETNS_WORK/ping-gw-rekey.out" 2>&1 &
 	ppid=$!
 	netns_track "$ppid"
@@ -370,11 +370,13 @@ espgw_rekeys() {
 	espgw_rekey_child "$name"
 	espgw_rekey_ike "$name"
 	step="$name: rekeys by espgw under traffic"
+	kill -0 "$ppid" 2>/dev/null ||
+		fail "the pings ended before the rekeys did: not under traffic"
 	# shellcheck disable=SC2015 # either failing is a failure
 	wait "$ppid" && grep -q ' 0% packet loss' \
 		"$NETNS_WORK/ping-gw-rekey.out" ||
 		fail "pings lost: $(tail -n 2 "$NETNS_WORK/ping-gw-rekey.out")"
-	ok "$name: CHILD and IKE rekeys by espgw, 100 pings, none lost"
+	ok "$name: CHILD and IKE rekeys by espgw, 150 pings, none lost"
 }
 
 # espgwctl terminate by the address show peers prints; then the client
