@@ -30,7 +30,7 @@ const char *dp_class_name(enum dp_class c)
 }
 
 /* The struct is all uint64_t, so it can be summed as an array. */
-#define N_WORDS (offsetof(struct dp_counters, neigh_requests_lost) / \
+#define N_WORDS (offsetof(struct dp_counters, neigh_evicted) / \
 		 sizeof(uint64_t) + 1)
 
 void counters_sum(const struct dp_counters *blocks, unsigned int n,
@@ -75,4 +75,7 @@ void counters_print(const struct dp_counters *c, const char *const *ports,
 	line(out, "", "arp_requests", c->arp_requests);
 	line(out, "", "neigh_learned", c->neigh_learned);
 	line(out, "", "neigh_requests_lost", c->neigh_requests_lost);
+	line(out, "", "neigh_held", c->neigh_held);
+	line(out, "", "neigh_failed", c->neigh_failed);
+	line(out, "", "neigh_evicted", c->neigh_evicted);
 }

@@ -66,7 +66,10 @@ struct dp_counters {
 	uint64_t from_kernel;      /* main lcore: read from a tap */
 	uint64_t arp_requests;     /* main lcore: ARP requests sent */
 	uint64_t neigh_learned;    /* main lcore: entries created or changed */
-	uint64_t neigh_requests_lost; /* workers: resolution ring full */
+	uint64_t neigh_requests_lost; /* workers: hand-over ring full */
+	uint64_t neigh_held;       /* main lcore: packets held for a MAC */
+	uint64_t neigh_failed;     /* main lcore: unanswered, entry removed */
+	uint64_t neigh_evicted;    /* main lcore: unused entry removed */
 } __rte_cache_aligned;
 
 #define CTR_ADD(field, n) \

@@ -311,11 +311,13 @@ static bool is_link_local6(const uint8_t *a)
 	return a[0] == 0xfe && (a[1] & 0xc0) == 0x80;
 }
 
-/* An ARP request or an NS for k; *src_ok false when the port has no
- * address to ask from. */
+/* An ARP request or an NS for k, to unicast when probing; *src_ok false
+ * when the port has no address to ask from. */
 static struct rte_mbuf *make_request(const struct dp_port *p,
 				     struct rte_mempool *mp,
-				     const struct neigh_key *k, bool *src_ok)
+				     const struct neigh_key *k,
+				     const struct rte_ether_addr *unicast,
+				     bool *src_ok)
 {
 	const struct ip_addr *src = req_source(p->cfg, k);
 	rte_be32_t s4, d4;
@@ -326,26 +328,28 @@ static struct rte_mbuf *make_request(const struct dp_port *p,
 		/* A link-local target is asked from our link-local, so that
 		 * its answer stays on the link. */
 		if (src && !is_link_local6(k->ip))
-			return neigh_ndp_solicit(mp, &p->mac, src->v6, k->ip);
+			return neigh_ndp_solicit(mp, &p->mac, src->v6, k->ip,
+						 unicast);
 		link_local(&p->mac, ll);
-		return neigh_ndp_solicit(mp, &p->mac, ll, k->ip);
+		return neigh_ndp_solicit(mp, &p->mac, ll, k->ip, unicast);
 	}
 	*src_ok = src != NULL;
 	if (!src)
 		return NULL;
 	memcpy(&s4, src->v4, 4);
 	memcpy(&d4, k->ip, 4);
-	return neigh_arp_request(mp, &p->mac, s4, d4);
+	return neigh_arp_request(mp, &p->mac, s4, d4, unicast);
 }
 
-static int send_request(void *arg, const struct neigh_key *k)
+static int send_request(void *arg, const struct neigh_key *k,
+			const struct rte_ether_addr *unicast)
 {
 	struct dp *dp = arg;
 	const struct dp_port *p = &dp->ports.port[k->port];
 	struct rte_mbuf *m;
 	bool src_ok;
 
-	m = make_request(p, dp->ports.mp, k, &src_ok);
+	m = make_request(p, dp->ports.mp, k, unicast, &src_ok);
 	if (!src_ok)
 		return -ENOTSUP;
 	if (!m) {
@@ -357,19 +361,45 @@ static int send_request(void *arg, const struct neigh_key *k)
 		rte_pktmbuf_free(m);
 		return -ENOBUFS;
 	}
-	/* Counts NSes as well: one counter for all resolution requests. */
+	/* Counts NSes and probes as well: one counter for all requests. */
 	CTR_ADD(main_ctr(dp)->arp_requests, 1);
 	return 0;
 }
 
+/* Packets that waited for their next hop's MAC leave on the main lcore's
+ * TX queue, as the kernel's do; counted as the workers count theirs. */
+static void send_held(void *arg, uint16_t port, struct rte_mbuf **m,
+		      unsigned int n)
+{
+	struct dp *dp = arg;
+	const struct dp_port *p = &dp->ports.port[port];
+	struct dp_counters *c = main_ctr(dp);
+	unsigned int sent;
+	uint64_t bytes = 0;
+
+	sent = rte_eth_tx_burst(p->id, p->main_txq, m, (uint16_t)n);
+	for (unsigned int i = 0; i < sent; i++)
+		bytes += rte_pktmbuf_pkt_len(m[i]);
+	if (sent < n) {
+		CTR_ADD(c->drop[DP_DROP_TX_FULL], n - sent);
+		rte_pktmbuf_free_bulk(&m[sent], n - sent);
+	}
+	CTR_ADD(c->port[port].tx_packets, sent);
+	CTR_ADD(c->port[port].tx_bytes, bytes);
+	CTR_ADD(c->forwarded, sent);
+}
+
 unsigned int dp_main_poll(struct dp *dp)
 {
+	const struct neigh_ops ops = {
+		.request = send_request, .xmit = send_held, .arg = dp,
+	};
 	struct dp_counters *c = main_ctr(dp);
 	unsigned int n;
 
 	n = slowpath_to_kernel(dp->sp, &dp->ports, inspect, dp, c);
 	n += slowpath_from_kernel(&dp->ports, c);
-	n += neigh_poll(dp->neigh, rte_rdtsc(), send_request, dp);
+	n += neigh_poll(dp->neigh, &ops, c);
 	return n;
 }
 
@@ -389,10 +419,10 @@ void dp_destroy(struct dp *dp)
 	if (!dp)
 		return;
 	dp_stop(dp);
-	/* Rings first: they hold mbufs of the pool the ports free. */
+	/* Rings and held packets first: mbufs of the pool the ports free. */
 	slowpath_free(dp->sp);
-	port_set_close(&dp->ports);
 	neigh_free(dp->neigh);
+	port_set_close(&dp->ports);
 	route_free(dp->routes);
 	rte_free(dp->rcu);
 	rte_free(dp->workers);

@@ -55,18 +55,18 @@ static inline const uint8_t *next_hop(const struct worker_ctx *w,
 	return (*nh)->via.family ? (*nh)->via.bytes : dst;
 }
 
-/* Route m, resolve the next hop, write the Ethernet header, queue it.
- * Returns the drop reason, or DP_DROP_COUNT when m was queued. */
+/* Route m, write the Ethernet header, resolve the next hop, queue it.
+ * Returns the drop reason, or DP_DROP_COUNT when m was queued or handed
+ * to the main lcore to wait for the next hop's MAC. */
 static enum dp_drop_reason route_one(struct worker_ctx *w, struct rte_mbuf *m,
 				     struct round *r)
 {
 	bool v6 = RTE_ETH_IS_IPV6_HDR(m->packet_type);
+	uint8_t family = v6 ? ADDR_V6 : ADDR_V4;
 	const struct route_nexthop *nh;
 	const struct dp_port *p;
 	struct rte_ether_hdr *eth;
-	struct rte_ether_addr mac;
 	const uint8_t *hop;
-	bool lost = false;
 
 	hop = next_hop(w, m, v6, &nh);
 	if (!hop)
@@ -75,17 +75,17 @@ static enum dp_drop_reason route_one(struct worker_ctx *w, struct rte_mbuf *m,
 	/* XXX Neither fragmentation nor ICMP "too big" (RFC 1191, 8201). */
 	if (rte_pktmbuf_pkt_len(m) - m->l2_len > p->mtu)
 		return DP_DROP_TOO_BIG;
-	if (!neigh_resolve(w->neigh, w->id, nh->port,
-			   v6 ? ADDR_V6 : ADDR_V4, hop, r->now, &mac, &lost)) {
-		if (lost)
-			CTR_ADD(w->ctr->neigh_requests_lost, 1);
-		return DP_DROP_NO_NEIGH;
-	}
 	eth = rte_pktmbuf_mtod(m, struct rte_ether_hdr *);
-	rte_ether_addr_copy(&mac, &eth->dst_addr);
 	rte_ether_addr_copy(&p->mac, &eth->src_addr);
 	eth->ether_type = v6 ? RTE_BE16(RTE_ETHER_TYPE_IPV6)
 			     : RTE_BE16(RTE_ETHER_TYPE_IPV4);
+	if (!neigh_lookup(w->neigh, nh->port, family, hop, r->now,
+			  &eth->dst_addr)) {
+		if (neigh_hold(w->neigh, w->id, nh->port, family, hop, m))
+			return DP_DROP_COUNT;
+		CTR_ADD(w->ctr->neigh_requests_lost, 1);
+		return DP_DROP_NO_NEIGH;
+	}
 	r->tx[nh->port].m[r->tx[nh->port].n++] = m;
 	return DP_DROP_COUNT;
 }

@@ -16,7 +16,9 @@
 
 #include "neigh.h"
 
-#define RETRY 1000 /* ticks; tests pass time explicitly */
+#define RETRY 1000 /* ticks; the tests move the clock by hand */
+#define REACH (NEIGH_REACHABLE_RETRIES * RETRY)
+#define POOL 255
 
 static struct rte_mempool *mp;
 static struct classify_local local;
@@ -29,40 +31,118 @@ static const struct rte_ether_addr mac_b = { { 0x02, 0, 0, 0, 0, 0xb } };
 #define HOST4 RTE_BE32(0xc0000202) /* 192.0.2.2 */
 #define OTHR4 RTE_BE32(0xc0000203) /* 192.0.2.3 */
 
-/* What the fake sender below saw. */
-static struct neigh_key sent[64];
-static unsigned int n_sent;
+/* The main lcore's clock, moved by the tests. */
+static uint64_t now;
 
-static int record(void *arg, const struct neigh_key *k)
+static uint64_t fake_clock(void)
+{
+	return now;
+}
+
+/* What the fake frame below was asked to send. */
+struct req {
+	struct neigh_key k;
+	bool unicast;
+	struct rte_ether_addr to;
+};
+static struct req sent[64];
+static unsigned int n_sent;
+static struct rte_mbuf *out[64];
+static uint16_t out_port[64];
+static unsigned int n_out;
+static struct dp_counters ctr;
+
+static int record(void *arg, const struct neigh_key *k,
+		  const struct rte_ether_addr *unicast)
 {
 	(void)arg;
 	assert_true(n_sent < RTE_DIM(sent));
-	sent[n_sent++] = *k;
+	sent[n_sent].k = *k;
+	sent[n_sent].unicast = unicast != NULL;
+	if (unicast)
+		sent[n_sent].to = *unicast;
+	n_sent++;
 	return 0;
+}
+
+static void xmit(void *arg, uint16_t port, struct rte_mbuf **m,
+		 unsigned int n)
+{
+	(void)arg;
+	for (unsigned int i = 0; i < n; i++) {
+		assert_true(n_out < RTE_DIM(out));
+		out_port[n_out] = port;
+		out[n_out++] = m[i];
+	}
+}
+
+static const struct neigh_ops ops = { .request = record, .xmit = xmit };
+
+static unsigned int poll_at(struct neigh_table *t, uint64_t when)
+{
+	now = when;
+	return neigh_poll(t, &ops, &ctr);
 }
 
 static int setup(void **state)
 {
-	n_sent = 0;
-	*state = neigh_create("t", SOCKET_ID_ANY, 64, 2, RETRY);
-	return *state ? 0 : -1;
-}
+	struct neigh_table *t = neigh_create("t", SOCKET_ID_ANY, 64, 2, RETRY);
 
-static int teardown(void **state)
-{
-	neigh_free(*state);
+	n_sent = 0;
+	n_out = 0;
+	now = 0;
+	memset(&ctr, 0, sizeof(ctr));
+	if (!t)
+		return -1;
+	t->clock = fake_clock;
+	*state = t;
 	return 0;
 }
 
-static bool resolve(struct neigh_table *t, unsigned int worker,
-		    rte_be32_t a, uint64_t now, struct rte_ether_addr *mac)
+/* Every mbuf is back in the pool once the table is gone: nothing held
+ * leaks, nothing is freed twice. */
+static int teardown(void **state)
 {
-	bool lost = false;
-	bool ok = neigh_resolve(t, worker, 0, ADDR_V4, (const uint8_t *)&a,
-				now, mac, &lost);
+	for (unsigned int i = 0; i < n_out; i++)
+		rte_pktmbuf_free(out[i]);
+	neigh_free(*state);
+	assert_int_equal(rte_mempool_avail_count(mp), POOL);
+	return 0;
+}
 
-	assert_false(lost);
-	return ok;
+static bool resolve(struct neigh_table *t, rte_be32_t a, uint64_t when,
+		    struct rte_ether_addr *mac)
+{
+	return neigh_lookup(t, 0, ADDR_V4, (const uint8_t *)&a, when, mac);
+}
+
+/* A packet as a worker hands it over: Ethernet source and type written,
+ * then a tag byte to tell packets apart. */
+static struct rte_mbuf *pkt(uint8_t tag)
+{
+	struct rte_mbuf *m = rte_pktmbuf_alloc(mp);
+	struct rte_ether_hdr *eth;
+
+	assert_non_null(m);
+	eth = (void *)rte_pktmbuf_append(m, sizeof(*eth) + 20);
+	assert_non_null(eth);
+	memset(eth, 0, sizeof(*eth) + 20);
+	eth->src_addr = our_mac;
+	eth->ether_type = RTE_BE16(RTE_ETHER_TYPE_IPV4);
+	((uint8_t *)(eth + 1))[0] = tag;
+	return m;
+}
+
+static uint8_t tag_of(const struct rte_mbuf *m)
+{
+	return rte_pktmbuf_mtod_offset(m, const uint8_t *, 14)[0];
+}
+
+static void hand(struct neigh_table *t, unsigned int worker, rte_be32_t a,
+		 uint8_t tag)
+{
+	assert_true(neigh_hold(t, worker, 0, ADDR_V4, (const uint8_t *)&a,
+			       pkt(tag)));
 }
 
 static struct rte_mbuf *arp(uint16_t op, const struct rte_ether_addr *sha,
@@ -99,27 +179,101 @@ static enum neigh_arp_result feed(struct neigh_table *t, struct rte_mbuf *m)
 static void test_miss_asks_once_per_interval(void **state)
 {
 	struct neigh_table *t = *state;
+	rte_be32_t a = HOST4;
+
+	/* Two workers miss the same address before the main lcore looks:
+	 * one request goes out. */
+	hand(t, 0, HOST4, 1);
+	hand(t, 1, HOST4, 2);
+	assert_int_equal(poll_at(t, 100), 1);
+	assert_int_equal(n_sent, 1);
+	assert_int_equal(sent[0].k.family, ADDR_V4);
+	assert_memory_equal(sent[0].k.ip, &a, 4);
+	assert_false(sent[0].unicast);
+
+	/* More misses within the interval ask nothing more. */
+	hand(t, 0, HOST4, 3);
+	assert_int_equal(poll_at(t, 100 + RETRY - 1), 0);
+	assert_int_equal(n_sent, 1);
+	/* After it, the main lcore asks again by itself. */
+	assert_int_equal(poll_at(t, 100 + RETRY), 1);
+	assert_int_equal(n_sent, 2);
+	assert_int_equal(n_out, 0);
+}
+
+static void test_held_sent_in_order(void **state)
+{
+	struct neigh_table *t = *state;
 	struct rte_ether_addr mac;
-	uint32_t a = HOST4;
 
-	/* Two workers miss the same address several times before the main
-	 * lcore looks: one request goes out. */
-	for (int i = 0; i < 5; i++) {
-		assert_false(resolve(t, 0, HOST4, 10, &mac));
-		assert_false(resolve(t, 1, HOST4, 10, &mac));
+	/* Order is kept per worker (a flow stays on one worker). */
+	for (uint8_t i = 1; i <= NEIGH_HOLD_MAX + 2; i++)
+		hand(t, 0, HOST4, i);
+	poll_at(t, 10);
+	/* At most NEIGH_HOLD_MAX held, the rest dropped and counted. */
+	assert_int_equal(ctr.neigh_held, NEIGH_HOLD_MAX);
+	assert_int_equal(ctr.drop[DP_DROP_NO_NEIGH], 2);
+	assert_int_equal(n_out, 0);
+	assert_false(resolve(t, HOST4, 10, &mac));
+
+	assert_int_equal(feed(t, arp(RTE_ARP_OP_REPLY, &mac_a, HOST4, OUR4)),
+			 NEIGH_ARP_LEARNED);
+	assert_int_equal(poll_at(t, 11), NEIGH_HOLD_MAX);
+	/* The first ones, in the order they came, to the MAC learned. */
+	assert_int_equal(n_out, NEIGH_HOLD_MAX);
+	for (unsigned int i = 0; i < n_out; i++) {
+		const struct rte_ether_hdr *eth =
+			rte_pktmbuf_mtod(out[i], const struct rte_ether_hdr *);
+
+		assert_int_equal(tag_of(out[i]), i + 1);
+		assert_int_equal(out_port[i], 0);
+		assert_true(rte_is_same_ether_addr(&eth->dst_addr, &mac_a));
+		assert_true(rte_is_same_ether_addr(&eth->src_addr, &our_mac));
 	}
-	assert_int_equal(neigh_poll(t, 100, record, NULL), 1);
-	assert_int_equal(sent[0].family, ADDR_V4);
-	assert_memory_equal(sent[0].ip, &a, 4);
+	assert_int_equal(ctr.drop[DP_DROP_NO_NEIGH], 2);
+	assert_true(resolve(t, HOST4, 12, &mac));
+	assert_true(rte_is_same_ether_addr(&mac, &mac_a));
 
-	/* Within the interval the workers do not even post. */
-	assert_false(resolve(t, 0, HOST4, 100 + RETRY - 1, &mac));
-	assert_int_equal(neigh_poll(t, 100 + RETRY - 1, record, NULL), 0);
-	assert_int_equal(rte_ring_count(t->req[0]), 0);
+	/* A packet handed over just before the worker could see the MAC
+	 * goes straight out. */
+	hand(t, 1, HOST4, 9);
+	assert_int_equal(poll_at(t, 13), 1);
+	assert_int_equal(n_out, NEIGH_HOLD_MAX + 1);
+	assert_int_equal(tag_of(out[NEIGH_HOLD_MAX]), 9);
+	assert_int_equal(n_sent, 1);
+}
 
-	/* After it, they do, and it is asked again. */
-	assert_false(resolve(t, 0, HOST4, 100 + RETRY, &mac));
-	assert_int_equal(neigh_poll(t, 100 + RETRY, record, NULL), 1);
+static void test_failed_resolution_frees(void **state)
+{
+	struct neigh_table *t = *state;
+	struct rte_ether_addr mac;
+	struct neigh_key k;
+	rte_be32_t a = HOST4;
+
+	for (uint8_t i = 1; i <= NEIGH_HOLD_MAX; i++)
+		hand(t, 0, HOST4, i);
+	for (unsigned int r = 0; r < NEIGH_MAX_REQUESTS; r++) {
+		assert_int_equal(poll_at(t, r * RETRY), 1);
+		assert_int_equal(poll_at(t, r * RETRY + RETRY - 1), 0);
+	}
+	assert_int_equal(n_sent, NEIGH_MAX_REQUESTS);
+	assert_int_equal(rte_mempool_avail_count(mp), POOL - NEIGH_HOLD_MAX);
+	/* The last request unanswered for an interval: given up. */
+	assert_int_equal(poll_at(t, NEIGH_MAX_REQUESTS * RETRY), 0);
+	assert_int_equal(ctr.drop[DP_DROP_NO_NEIGH], NEIGH_HOLD_MAX);
+	assert_int_equal(ctr.neigh_failed, 1);
+	assert_int_equal(rte_mempool_avail_count(mp), POOL);
+	assert_int_equal(n_out, 0);
+	neigh_key_make(&k, 0, ADDR_V4, (const uint8_t *)&a);
+	assert_false(neigh_remove(t, &k, NULL));
+	/* A late answer creates nothing (it is not to us: a request)... */
+	assert_int_equal(feed(t, arp(RTE_ARP_OP_REQUEST, &mac_a, HOST4,
+				     OTHR4)), NEIGH_ARP_IGNORED);
+	assert_false(resolve(t, HOST4, 10 * RETRY, &mac));
+	/* ...and the next packet starts again. */
+	hand(t, 1, HOST4, 7);
+	assert_int_equal(poll_at(t, 10 * RETRY), 1);
+	assert_false(sent[n_sent - 1].unicast);
 }
 
 static void test_reply_resolves(void **state)
@@ -127,44 +281,41 @@ static void test_reply_resolves(void **state)
 	struct neigh_table *t = *state;
 	struct rte_ether_addr mac;
 
-	assert_false(resolve(t, 0, HOST4, 10, &mac));
-	neigh_poll(t, 10, record, NULL);
+	hand(t, 0, HOST4, 1);
+	poll_at(t, 10);
 	assert_int_equal(feed(t, arp(RTE_ARP_OP_REPLY, &mac_a, HOST4, OUR4)),
 			 NEIGH_ARP_LEARNED);
-	assert_true(resolve(t, 0, HOST4, 11, &mac));
+	assert_true(resolve(t, HOST4, 11, &mac));
 	assert_true(rte_is_same_ether_addr(&mac, &mac_a));
 	/* The same again changes nothing; a new MAC is followed. */
 	assert_int_equal(feed(t, arp(RTE_ARP_OP_REPLY, &mac_a, HOST4, OUR4)),
 			 NEIGH_ARP_SAME);
 	assert_int_equal(feed(t, arp(RTE_ARP_OP_REQUEST, &mac_b, HOST4,
 				     OTHR4)), NEIGH_ARP_LEARNED);
-	assert_true(resolve(t, 1, HOST4, 12, &mac));
+	assert_true(resolve(t, HOST4, 12, &mac));
 	assert_true(rte_is_same_ether_addr(&mac, &mac_b));
-	/* Nothing more is requested once resolved. */
-	assert_int_equal(neigh_poll(t, 10 * RETRY, record, NULL), 0);
+	/* Nothing more is requested for the unresolved state. */
+	poll_at(t, 10 * RETRY);
+	assert_int_equal(n_sent, 1 + 1); /* the broadcast, one probe */
+	assert_true(sent[1].unicast);
 }
 
 static void test_learns_only_what_talks_to_us(void **state)
 {
 	struct neigh_table *t = *state;
 	struct rte_ether_addr mac;
+	uint32_t a = HOST4;
 
 	/* A request between two other hosts makes no entry... */
 	assert_int_equal(feed(t, arp(RTE_ARP_OP_REQUEST, &mac_a, HOST4,
 				     OTHR4)), NEIGH_ARP_IGNORED);
-	assert_false(resolve(t, 0, HOST4, 1, &mac));
+	assert_false(resolve(t, HOST4, 1, &mac));
 	/* ...one for our address does (RFC 826: the sender will talk). */
 	assert_int_equal(feed(t, arp(RTE_ARP_OP_REQUEST, &mac_a, HOST4,
 				     OUR4)), NEIGH_ARP_LEARNED);
-	assert_true(resolve(t, 0, HOST4, 2, &mac));
+	assert_true(resolve(t, HOST4, 2, &mac));
 	/* Entries are per port. */
-	{
-		uint32_t a = HOST4;
-		bool lost = false;
-
-		assert_false(neigh_resolve(t, 0, 1, ADDR_V4, (uint8_t *)&a,
-					   3, &mac, &lost));
-	}
+	assert_false(neigh_lookup(t, 1, ADDR_V4, (uint8_t *)&a, 3, &mac));
 }
 
 static void test_ignores_malformed_and_probes(void **state)
@@ -201,19 +352,17 @@ static void test_ignores_malformed_and_probes(void **state)
 			rte_pktmbuf_trim(m, 1);
 		assert_int_equal(feed(t, m), NEIGH_ARP_MALFORMED);
 	}
-	assert_false(resolve(t, 0, HOST4, 1, &mac));
+	assert_false(resolve(t, HOST4, 1, &mac));
 }
 
-static void test_full_table_refuses(void **state)
+/* Fill the table at time 0 until an insert fails; returns how many went
+ * in.  Their addresses are 10.0.0.0 and up. */
+static int fill(struct neigh_table *t)
 {
-	struct neigh_table *t = *state;
-	struct rte_ether_addr mac;
 	struct neigh_key k;
 	uint32_t a;
 	int rc = 1, i;
 
-	/* 64 slots: some insert must fail before 200, by probe length or by
-	 * space, and what was inserted stays resolvable. */
 	for (i = 0; i < 200 && rc >= 0; i++) {
 		a = rte_cpu_to_be_32(0x0a000000u + (uint32_t)i);
 		neigh_key_make(&k, 0, ADDR_V4, (uint8_t *)&a);
@@ -221,30 +370,104 @@ static void test_full_table_refuses(void **state)
 	}
 	assert_int_equal(rc, -ENOSPC);
 	assert_true(i > 1 && i <= 65);
-	a = rte_cpu_to_be_32(0x0a000000u);
-	assert_true(resolve(t, 0, a, 1, &mac));
+	return i - 1;
+}
+
+static void test_full_table_evicts_idle(void **state)
+{
+	struct neigh_table *t = *state;
+	struct rte_ether_addr mac;
+	struct neigh_key k;
+	int n = fill(t), found = 0;
+	uint32_t a = rte_cpu_to_be_32(0x0a000000u + (uint32_t)n);
+
+	/* Everything inserted is resolvable (and is now marked used). */
+	for (int i = 0; i < n; i++)
+		found += resolve(t, rte_cpu_to_be_32(0x0a000000u +
+						     (uint32_t)i), 0, &mac);
+	assert_int_equal(found, n);
 	/* Without create, an unknown key is left alone. */
-	a = RTE_BE32(0x0b000001);
 	neigh_key_make(&k, 0, ADDR_V4, (uint8_t *)&a);
-	assert_int_equal(neigh_update(t, &k, &mac_a, false), 0);
+	assert_int_equal(neigh_update(t, &k, &mac_b, false), 0);
+	/* All in use: the one that did not fit still does not. */
+	now = RETRY - 1;
+	assert_int_equal(neigh_update(t, &k, &mac_b, true), -ENOSPC);
+	/* Idle for an interval: one is evicted to make room. */
+	now = RETRY;
+	assert_int_equal(neigh_update(t, &k, &mac_b, true), 1);
+	assert_true(neigh_lookup(t, 0, ADDR_V4, (uint8_t *)&a, now, &mac));
+	assert_true(rte_is_same_ether_addr(&mac, &mac_b));
+	poll_at(t, RETRY);
+	assert_int_equal(ctr.neigh_evicted, 1);
+	found = 0;
+	for (int i = 0; i < n; i++)
+		found += resolve(t, rte_cpu_to_be_32(0x0a000000u +
+						     (uint32_t)i), now, &mac);
+	assert_int_equal(found, n - 1);
+}
+
+static void test_removal_keeps_chains(void **state)
+{
+	struct neigh_table *t = *state;
+	struct rte_ether_addr mac;
+	struct neigh_key k;
+	int n = fill(t), found;
+	uint32_t a;
+
+	/* Remove every other entry: tombstones must not cut the probe
+	 * chains of the ones after them. */
+	for (int i = 0; i < n; i += 2) {
+		a = rte_cpu_to_be_32(0x0a000000u + (uint32_t)i);
+		neigh_key_make(&k, 0, ADDR_V4, (uint8_t *)&a);
+		assert_true(neigh_remove(t, &k, NULL));
+		assert_false(neigh_remove(t, &k, NULL));
+	}
+	for (int i = 0; i < n; i++) {
+		a = rte_cpu_to_be_32(0x0a000000u + (uint32_t)i);
+		assert_int_equal(resolve(t, a, 0, &mac), i & 1);
+	}
+	/* The freed slots take the removed ones back, nothing duplicated. */
+	for (int i = 0; i < n; i += 2) {
+		a = rte_cpu_to_be_32(0x0a000000u + (uint32_t)i);
+		neigh_key_make(&k, 0, ADDR_V4, (uint8_t *)&a);
+		assert_int_equal(neigh_update(t, &k, &mac_b, true), 1);
+	}
+	found = 0;
+	for (int i = 0; i < n; i++) {
+		a = rte_cpu_to_be_32(0x0a000000u + (uint32_t)i);
+		assert_true(resolve(t, a, 0, &mac));
+		found++;
+		assert_true(rte_is_same_ether_addr(&mac,
+						   i & 1 ? &mac_a : &mac_b));
+		neigh_key_make(&k, 0, ADDR_V4, (uint8_t *)&a);
+		assert_true(neigh_remove(t, &k, NULL));
+	}
+	assert_int_equal(found, n);
 }
 
 static void test_ring_full_is_reported(void **state)
 {
 	struct neigh_table *t = *state;
-	struct rte_ether_addr mac;
-	bool lost = false;
-	uint32_t a;
+	uint32_t a = HOST4;
+	struct rte_mbuf *m = NULL;
 	int i;
 
-	/* Distinct addresses, never polled: the ring fills up. */
-	for (i = 0; i < 10000 && !lost; i++) {
-		a = rte_cpu_to_be_32(0x0a000000u + (uint32_t)i);
-		assert_false(neigh_resolve(t, 1, 0, ADDR_V4, (uint8_t *)&a,
-					   1, &mac, &lost));
+	/* Never polled: the ring takes NEIGH_HOLD_RING packets. */
+	for (i = 0; i < 1000; i++) {
+		m = pkt((uint8_t)i);
+		if (!neigh_hold(t, 1, 0, ADDR_V4, (uint8_t *)&a, m))
+			break;
 	}
-	assert_true(lost);
-	assert_true(i > 100);
+	assert_int_equal(i, NEIGH_HOLD_RING);
+	rte_pktmbuf_free(m);
+	/* The main lcore keeps three, drops the rest, counted. */
+	poll_at(t, 1);
+	assert_int_equal(ctr.neigh_held, NEIGH_HOLD_MAX);
+	assert_int_equal(ctr.drop[DP_DROP_NO_NEIGH],
+			 NEIGH_HOLD_RING - NEIGH_HOLD_MAX);
+	assert_int_equal(rte_mempool_avail_count(mp), POOL - NEIGH_HOLD_MAX);
+	assert_true(neigh_hold(t, 1, 0, ADDR_V4, (uint8_t *)&a, pkt(0)));
+	/* teardown: neigh_free gives back what is held and queued. */
 }
 
 static void test_ipv6_keys(void **state)
@@ -253,19 +476,130 @@ static void test_ipv6_keys(void **state)
 	uint8_t a[16] = { 0x20, 0x01, 0x0d, 0xb8, [15] = 2 };
 	struct rte_ether_addr mac;
 	struct neigh_key k;
-	bool lost = false;
 
 	neigh_key_make(&k, 0, ADDR_V6, a);
 	assert_int_equal(neigh_update(t, &k, &mac_b, true), 1);
-	assert_true(neigh_resolve(t, 0, 0, ADDR_V6, a, 1, &mac, &lost));
+	assert_true(neigh_lookup(t, 0, ADDR_V6, a, 1, &mac));
 	assert_true(rte_is_same_ether_addr(&mac, &mac_b));
 	/* The IPv4 address made of the first four bytes is another key. */
-	assert_false(neigh_resolve(t, 0, 0, ADDR_V4, a, 1, &mac, &lost));
+	assert_false(neigh_lookup(t, 0, ADDR_V4, a, 1, &mac));
+}
+
+static void test_ageing_probes_used_entry(void **state)
+{
+	struct neigh_table *t = *state;
+	struct rte_ether_addr mac;
+	struct neigh_key k;
+	rte_be32_t a = HOST4;
+
+	neigh_key_make(&k, 0, ADDR_V4, (const uint8_t *)&a);
+	assert_int_equal(neigh_update(t, &k, &mac_a, true), 1);
+	assert_true(resolve(t, HOST4, REACH / 2, &mac)); /* in use */
+	assert_int_equal(poll_at(t, REACH - 1), 0);
+	/* Reachable time over: a probe to the known MAC, which the
+	 * workers keep using meanwhile. */
+	assert_int_equal(poll_at(t, REACH), 1);
+	assert_true(sent[0].unicast);
+	assert_true(rte_is_same_ether_addr(&sent[0].to, &mac_a));
+	assert_memory_equal(sent[0].k.ip, &a, 4);
+	assert_true(resolve(t, HOST4, REACH, &mac));
+	assert_true(rte_is_same_ether_addr(&mac, &mac_a));
+	/* The answer confirms it: no more probes for a reachable time. */
+	assert_int_equal(feed(t, arp(RTE_ARP_OP_REPLY, &mac_a, HOST4, OUR4)),
+			 NEIGH_ARP_SAME);
+	assert_int_equal(poll_at(t, REACH + 5 * RETRY), 0);
+	assert_true(resolve(t, HOST4, REACH + 10 * RETRY, &mac));
+	assert_int_equal(poll_at(t, 2 * REACH - 1), 0);
+	assert_int_equal(n_sent, 1);
+	/* Used again in that time: probed again when it is over. */
+	assert_int_equal(poll_at(t, 2 * REACH), 1);
+	assert_int_equal(n_sent, 2);
+}
+
+static void test_unanswered_probes_remove(void **state)
+{
+	struct neigh_table *t = *state;
+	struct rte_ether_addr mac;
+	struct neigh_key k;
+	rte_be32_t a = HOST4;
+
+	neigh_key_make(&k, 0, ADDR_V4, (const uint8_t *)&a);
+	assert_int_equal(neigh_update(t, &k, &mac_a, true), 1);
+	assert_true(resolve(t, HOST4, REACH - 1, &mac));
+	for (unsigned int r = 0; r < NEIGH_MAX_REQUESTS; r++) {
+		assert_int_equal(poll_at(t, REACH + r * RETRY), 1);
+		assert_true(sent[r].unicast);
+		assert_int_equal(poll_at(t, REACH + r * RETRY + 1), 0);
+		/* Still usable while probed. */
+		assert_true(resolve(t, HOST4, now, &mac));
+	}
+	/* A request (not to us) with the same MAC confirms nothing. */
+	assert_int_equal(feed(t, arp(RTE_ARP_OP_REQUEST, &mac_a, HOST4,
+				     OTHR4)), NEIGH_ARP_SAME);
+	assert_int_equal(poll_at(t, REACH + NEIGH_MAX_REQUESTS * RETRY), 0);
+	assert_int_equal(ctr.neigh_failed, 1);
+	assert_false(resolve(t, HOST4, now, &mac));
+	assert_false(neigh_remove(t, &k, NULL));
+	/* The next packet asks afresh, by broadcast. */
+	hand(t, 0, HOST4, 1);
+	assert_int_equal(poll_at(t, now + 1), 1);
+	assert_false(sent[n_sent - 1].unicast);
+}
+
+static void test_unused_entry_evicted(void **state)
+{
+	struct neigh_table *t = *state;
+	struct rte_ether_addr mac;
+	struct neigh_key k;
+	rte_be32_t a = HOST4;
+
+	neigh_key_make(&k, 0, ADDR_V4, (const uint8_t *)&a);
+	assert_int_equal(neigh_update(t, &k, &mac_a, true), 1);
+	assert_int_equal(poll_at(t, REACH - 1), 0);
+	assert_int_equal(ctr.neigh_evicted, 0);
+	/* Nobody used it in a reachable time: removed, not probed. */
+	assert_int_equal(poll_at(t, REACH), 0);
+	assert_int_equal(n_sent, 0);
+	assert_int_equal(ctr.neigh_evicted, 1);
+	assert_false(resolve(t, HOST4, now, &mac));
+}
+
+static void test_new_mac_replaces(void **state)
+{
+	struct neigh_table *t = *state;
+	struct rte_ether_addr mac;
+	struct neigh_key k;
+	rte_be32_t a = HOST4;
+
+	neigh_key_make(&k, 0, ADDR_V4, (const uint8_t *)&a);
+	assert_int_equal(neigh_update(t, &k, &mac_a, true), 1);
+	assert_true(resolve(t, HOST4, 1, &mac));
+	/* A gratuitous ARP (sender and target the host) moves it... */
+	assert_int_equal(feed(t, arp(RTE_ARP_OP_REQUEST, &mac_b, HOST4,
+				     HOST4)), NEIGH_ARP_LEARNED);
+	assert_true(resolve(t, HOST4, 2, &mac));
+	assert_true(rte_is_same_ether_addr(&mac, &mac_b));
+	/* ...unconfirmed: the new MAC is probed at once. */
+	assert_int_equal(poll_at(t, 3), 1);
+	assert_true(sent[0].unicast);
+	assert_true(rte_is_same_ether_addr(&sent[0].to, &mac_b));
+	/* Its answer confirms it; nothing more for a reachable time. */
+	assert_int_equal(feed(t, arp(RTE_ARP_OP_REPLY, &mac_b, HOST4, OUR4)),
+			 NEIGH_ARP_SAME);
+	assert_int_equal(poll_at(t, 3 + REACH - 1), 0);
+	/* A host that moved during a probe answers with its new MAC. */
+	assert_true(resolve(t, HOST4, 3 + REACH - 1, &mac));
+	assert_int_equal(poll_at(t, 4 + REACH), 1);
+	assert_int_equal(feed(t, arp(RTE_ARP_OP_REPLY, &mac_a, HOST4, OUR4)),
+			 NEIGH_ARP_LEARNED);
+	assert_true(resolve(t, HOST4, now, &mac));
+	assert_true(rte_is_same_ether_addr(&mac, &mac_a));
+	assert_int_equal(poll_at(t, 5 + REACH + 5 * RETRY), 0);
 }
 
 static void test_arp_request_bytes(void **state)
 {
-	struct rte_mbuf *m = neigh_arp_request(mp, &our_mac, OUR4, HOST4);
+	struct rte_mbuf *m = neigh_arp_request(mp, &our_mac, OUR4, HOST4, NULL);
 	const struct rte_ether_hdr *eth;
 	const struct rte_arp_hdr *a;
 
@@ -283,6 +617,16 @@ static void test_arp_request_bytes(void **state)
 	assert_true(rte_is_same_ether_addr(&a->arp_data.arp_sha, &our_mac));
 	assert_true(rte_is_zero_ether_addr(&a->arp_data.arp_tha));
 	assert_int_equal(a->arp_data.arp_sip, OUR4);
+	assert_int_equal(a->arp_data.arp_tip, HOST4);
+	rte_pktmbuf_free(m);
+
+	/* A probe goes to the MAC we know, otherwise the same. */
+	m = neigh_arp_request(mp, &our_mac, OUR4, HOST4, &mac_a);
+	assert_non_null(m);
+	eth = rte_pktmbuf_mtod(m, const struct rte_ether_hdr *);
+	assert_true(rte_is_same_ether_addr(&eth->dst_addr, &mac_a));
+	a = (const struct rte_arp_hdr *)(eth + 1);
+	assert_int_equal(a->arp_opcode, RTE_BE16(RTE_ARP_OP_REQUEST));
 	assert_int_equal(a->arp_data.arp_tip, HOST4);
 	rte_pktmbuf_free(m);
 }
@@ -394,19 +738,15 @@ static enum neigh_arp_result nd_in(struct neigh_table *t,
 	return r;
 }
 
-static bool resolve6(struct neigh_table *t, const uint8_t *a, uint64_t now,
+static bool resolve6(struct neigh_table *t, const uint8_t *a, uint64_t when,
 		     struct rte_ether_addr *mac)
 {
-	bool lost = false;
-	bool ok = neigh_resolve(t, 0, 0, ADDR_V6, a, now, mac, &lost);
-
-	assert_false(lost);
-	return ok;
+	return neigh_lookup(t, 0, ADDR_V6, a, when, mac);
 }
 
 static void test_ns_bytes(void **state)
 {
-	struct rte_mbuf *m = neigh_ndp_solicit(mp, &our_mac, our6, host6);
+	struct rte_mbuf *m = neigh_ndp_solicit(mp, &our_mac, our6, host6, NULL);
 	const uint8_t group[16] = { 0xff, 0x02, [11] = 0x01, [12] = 0xff,
 				    [13] = 0xab, [14] = 0xcd, [15] = 2 };
 	const struct rte_ether_addr gmac = {
@@ -440,6 +780,19 @@ static void test_ns_bytes(void **state)
 	assert_int_equal(icmp[25], 1);
 	assert_memory_equal(icmp + 26, our_mac.addr_bytes, 6);
 	rte_pktmbuf_free(m);
+
+	/* A probe (section 7.3.3): to the target itself, at its MAC. */
+	m = neigh_ndp_solicit(mp, &our_mac, our6, host6, &mac_a);
+	assert_non_null(m);
+	eth = rte_pktmbuf_mtod(m, const struct rte_ether_hdr *);
+	assert_true(rte_is_same_ether_addr(&eth->dst_addr, &mac_a));
+	ip = (const struct rte_ipv6_hdr *)(eth + 1);
+	assert_memory_equal(ip->dst_addr, host6, 16);
+	icmp = (const uint8_t *)(ip + 1);
+	assert_int_equal(icmp[0], 135);
+	assert_memory_equal(icmp + 8, host6, 16);
+	assert_int_equal(icmp[2] << 8 | icmp[3], icmp6_sum(ip));
+	rte_pktmbuf_free(m);
 }
 
 static void test_ndp_miss_asks_once_per_interval(void **state)
@@ -448,22 +801,55 @@ static void test_ndp_miss_asks_once_per_interval(void **state)
 	struct nd_spec sp = na_spec(host6, &mac_a);
 	struct rte_ether_addr mac;
 
-	assert_false(resolve6(t, host6, 10, &mac));
-	assert_false(resolve6(t, host6, 11, &mac));
-	assert_int_equal(neigh_poll(t, 12, record, NULL), 1);
-	assert_int_equal(sent[0].family, ADDR_V6);
-	assert_memory_equal(sent[0].ip, host6, 16);
-	/* Within the interval the worker does not post again. */
-	assert_false(resolve6(t, host6, 12 + RETRY - 1, &mac));
-	assert_int_equal(neigh_poll(t, 12 + RETRY - 1, record, NULL), 0);
-	assert_false(resolve6(t, host6, 12 + RETRY, &mac));
-	assert_int_equal(neigh_poll(t, 12 + RETRY, record, NULL), 1);
-	/* The answer resolves it, and no more are sent. */
+	assert_true(neigh_hold(t, 0, 0, ADDR_V6, host6, pkt(1)));
+	assert_true(neigh_hold(t, 1, 0, ADDR_V6, host6, pkt(2)));
+	assert_int_equal(poll_at(t, 12), 1);
+	assert_int_equal(sent[0].k.family, ADDR_V6);
+	assert_memory_equal(sent[0].k.ip, host6, 16);
+	assert_false(sent[0].unicast);
+	assert_int_equal(poll_at(t, 12 + RETRY - 1), 0);
+	assert_int_equal(poll_at(t, 12 + RETRY), 1);
+	/* The answer resolves it, the held packets leave in order, and no
+	 * more requests are sent. */
 	assert_int_equal(nd_in(t, &sp), NEIGH_ARP_LEARNED);
+	assert_int_equal(poll_at(t, 13 + RETRY), 2);
+	assert_int_equal(n_out, 2);
+	assert_int_equal(tag_of(out[0]), 1);
+	assert_int_equal(tag_of(out[1]), 2);
 	assert_true(resolve6(t, host6, 13 + 2 * RETRY, &mac));
 	assert_true(rte_is_same_ether_addr(&mac, &mac_a));
-	assert_int_equal(neigh_poll(t, 13 + 2 * RETRY, record, NULL), 0);
+	assert_int_equal(poll_at(t, 13 + 2 * RETRY), 0);
 	assert_int_equal(n_sent, 2);
+}
+
+static void test_ndp_ageing(void **state)
+{
+	struct neigh_table *t = *state;
+	struct nd_spec sp = na_spec(host6, &mac_a);
+	struct rte_ether_addr mac;
+
+	assert_int_equal(nd_in(t, &sp), NEIGH_ARP_LEARNED);
+	assert_true(resolve6(t, host6, REACH / 2, &mac));
+	assert_int_equal(poll_at(t, REACH), 1);
+	assert_true(sent[0].unicast);
+	assert_int_equal(sent[0].k.family, ADDR_V6);
+	/* An unsolicited NA does not confirm (RFC 4861 section 7.2.5)... */
+	sp.flags = 0x20;
+	assert_int_equal(nd_in(t, &sp), NEIGH_ARP_SAME);
+	assert_int_equal(poll_at(t, REACH + RETRY), 1);
+	/* ...a solicited one does. */
+	sp.flags = 0x60;
+	assert_int_equal(nd_in(t, &sp), NEIGH_ARP_SAME);
+	assert_int_equal(poll_at(t, REACH + 2 * RETRY), 0);
+	assert_int_equal(poll_at(t, REACH + 3 * RETRY), 0);
+	/* An unsolicited NA with override and a new MAC moves it. */
+	sp.flags = 0x20;
+	sp.dst = allnodes6;
+	sp.mac = &mac_b;
+	assert_int_equal(nd_in(t, &sp), NEIGH_ARP_LEARNED);
+	assert_true(resolve6(t, host6, now, &mac));
+	assert_true(rte_is_same_ether_addr(&mac, &mac_b));
+	assert_int_equal(ctr.neigh_failed, 0);
 }
 
 static void test_na_learning_rules(void **state)
@@ -586,7 +972,7 @@ static void test_invalid_nd_ignored(void **state)
 static void test_ns_passes_own_checks(void **state)
 {
 	struct neigh_table *t = *state;
-	struct rte_mbuf *m = neigh_ndp_solicit(mp, &mac_b, othr6, our6);
+	struct rte_mbuf *m = neigh_ndp_solicit(mp, &mac_b, othr6, our6, NULL);
 	struct rte_ether_addr mac;
 
 	/* An NS like ours, from a neighbour, for our address, teaches its
@@ -603,14 +989,22 @@ int main(void)
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
 	const struct CMUnitTest tests[] = {
 		T(test_miss_asks_once_per_interval),
+		T(test_held_sent_in_order),
+		T(test_failed_resolution_frees),
 		T(test_reply_resolves),
 		T(test_learns_only_what_talks_to_us),
 		T(test_ignores_malformed_and_probes),
-		T(test_full_table_refuses),
+		T(test_full_table_evicts_idle),
+		T(test_removal_keeps_chains),
 		T(test_ring_full_is_reported),
 		T(test_ipv6_keys),
+		T(test_ageing_probes_used_entry),
+		T(test_unanswered_probes_remove),
+		T(test_unused_entry_evicted),
+		T(test_new_mac_replaces),
 		cmocka_unit_test(test_arp_request_bytes),
 		T(test_ndp_miss_asks_once_per_interval),
+		T(test_ndp_ageing),
 		T(test_na_learning_rules),
 		T(test_ns_learning_rules),
 		T(test_invalid_nd_ignored),
@@ -619,7 +1013,7 @@ int main(void)
 	};
 	int rc;
 
-	mp = dp_test_eal_init("test_neigh", 63);
+	mp = dp_test_eal_init("test_neigh", POOL);
 	if (!mp)
 		return 1;
 	local.v4[local.n_v4++] = OUR4;
