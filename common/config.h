@@ -373,6 +373,15 @@ const struct cfg_port *cfg_port_by_name(const struct espgw_config *cfg,
 const struct cfg_static_sa *
 cfg_static_sa_by_name(const struct espgw_config *cfg, const char *name);
 
+/*
+ * The address of ours that traffic to dst leaves from, as the data plane
+ * routes it: that of the port on whose subnet dst is, else of the port of
+ * the most specific route to dst, else the first address of a public
+ * port; of dst's family in each case.  False when no port has one.
+ */
+bool cfg_source_for(const struct cfg_dataplane *dp, const struct ip_addr *dst,
+		    struct ip_addr *src);
+
 /* The identities of the peer at index peer, in file order: pass NULL for
  * the first, then the previous result. */
 const struct cfg_identity *cfg_identity_next(const struct espgw_config *cfg,

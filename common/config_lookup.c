@@ -72,6 +72,54 @@ const struct cfg_port *cfg_port_by_name(const struct espgw_config *cfg,
 	return FIND(cfg->dataplane.ports, cfg->dataplane.n_ports, name);
 }
 
+/* The first address of port of family fam; NULL if none. */
+static const struct ip_prefix *port_addr(const struct cfg_port *port,
+					 uint8_t fam)
+{
+	for (unsigned int i = 0; i < port->n_addresses; i++)
+		if (port->addresses[i].addr.family == fam)
+			return &port->addresses[i];
+	return NULL;
+}
+
+/* The port dst leaves from, by its subnets and then the routes; -1. */
+static int egress_port(const struct cfg_dataplane *dp,
+		       const struct ip_addr *dst)
+{
+	int best = -1, best_len = -1;
+
+	for (unsigned int p = 0; p < dp->n_ports; p++)
+		for (unsigned int i = 0; i < dp->ports[p].n_addresses; i++)
+			if (prefix_contains(&dp->ports[p].addresses[i], dst))
+				return (int)p;
+	for (unsigned int r = 0; r < dp->n_routes; r++) {
+		const struct cfg_route *rt = &dp->routes[r];
+
+		if (prefix_contains(&rt->dst, dst) && rt->dst.len > best_len) {
+			best = rt->port;
+			best_len = rt->dst.len;
+		}
+	}
+	return best;
+}
+
+bool cfg_source_for(const struct cfg_dataplane *dp, const struct ip_addr *dst,
+		    struct ip_addr *src)
+{
+	const struct ip_prefix *a = NULL;
+	int p = egress_port(dp, dst);
+
+	if (p >= 0)
+		a = port_addr(&dp->ports[p], dst->family);
+	for (unsigned int i = 0; !a && i < dp->n_ports; i++)
+		if (dp->ports[i].role == CFG_ROLE_PUBLIC)
+			a = port_addr(&dp->ports[i], dst->family);
+	if (!a)
+		return false;
+	*src = a->addr;
+	return true;
+}
+
 const struct cfg_static_sa *
 cfg_static_sa_by_name(const struct espgw_config *cfg, const char *name)
 {

@@ -477,9 +477,11 @@ static void local_for(const struct espgw_config *cfg, const struct cfg_peer *p,
 		if (cfg->control.ike_addresses[i].family ==
 		    p->address.addr.family)
 			local->addr = cfg->control.ike_addresses[i];
-	/* XXX Without local_address or ike_addresses the NAT-D hash of our
-	 * source is of the unspecified address, so the peer sees a NAT and
-	 * ESP goes in UDP; a route lookup would find the real source. */
+	/* The NAT-D hash of our source (RFC 7296 2.23) must be of the
+	 * address the peer sees when there is no NAT: the data plane's. */
+	if (!local->addr.family)
+		cfg_source_for(&cfg->dataplane, &p->address.addr,
+			       &local->addr);
 }
 
 int ike_init_initiate(struct ike_engine *e, int peer,

@@ -235,6 +235,42 @@ static void test_site_to_site_pair_mirrors(void **state)
 	cfg_free(b);
 }
 
+/* The source of IKE from an initiator without local_address. */
+static void test_source_for(void **state)
+{
+	struct espgw_config *cfg = text_ok(
+		"dataplane = { ports = (\n"
+		"{ name = \"lan\"; role = \"private\"; device = \"a\"; "
+		"addresses = [ \"10.0.0.1/24\" ]; },\n"
+		"{ name = \"wan\"; role = \"public\"; device = \"b\"; "
+		"addresses = [ \"192.0.2.1/24\", \"2001:db8::1/64\" ]; },\n"
+		"{ name = \"dmz\"; role = \"public\"; device = \"c\"; "
+		"addresses = [ \"198.51.100.1/24\" ]; } );\n"
+		"routes = ( { dst_address = \"0.0.0.0/0\"; gateway = "
+		"\"192.0.2.254\"; }, { dst_address = \"203.0.113.0/24\"; "
+		"gateway = \"198.51.100.254\"; } ); };");
+	static const struct { const char *dst, *src; } cases[] = {
+		{ "10.0.0.9", "10.0.0.1" },	  /* on a subnet */
+		{ "198.51.100.7", "198.51.100.1" },
+		{ "203.0.113.5", "198.51.100.1" }, /* most specific route */
+		{ "8.8.8.8", "192.0.2.1" },	  /* default route */
+		{ "2001:db8:9::1", "2001:db8::1" }, /* v6: a public port's */
+	};
+	struct ip_addr dst, src, want;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		assert_true(addr_parse(cases[i].dst, &dst));
+		assert_true(addr_parse(cases[i].src, &want));
+		assert_true(cfg_source_for(&cfg->dataplane, &dst, &src));
+		assert_true(addr_equal(&src, &want));
+	}
+	cfg->dataplane.ports[1].n_addresses = 1; /* no v6 left */
+	assert_true(addr_parse("2001:db8::9", &dst));
+	assert_false(cfg_source_for(&cfg->dataplane, &dst, &src));
+	cfg_free(cfg);
+}
+
 static void test_static_sas(void **state)
 {
 	struct espgw_config *cfg = load_ok(FIXTURE("valid-static.conf"));
@@ -786,6 +822,7 @@ int main(void)
 		cmocka_unit_test(test_road_warrior_is_the_tutorial),
 		cmocka_unit_test(test_site_to_site_pair_mirrors),
 		cmocka_unit_test(test_static_sas),
+		cmocka_unit_test(test_source_for),
 		cmocka_unit_test(test_each_mistake_is_named),
 		cmocka_unit_test(test_errors_never_quote_secrets),
 		cmocka_unit_test(test_all_errors_are_reported),
