@@ -51,7 +51,7 @@ void ike_engine_destroy(struct ike_engine *e)
 {
 	if (!e)
 		return;
-	ike_dpd_stop(e); /* a shutdown deletes nothing on purpose to redo */
+	ike_dpd_stop(e); /* shutting down: no IKE SA is to come back */
 	if (e->sa_by_spi.b)
 		htable_walk(&e->sa_by_spi, destroy_one, NULL);
 	for (unsigned int i = 0; e->pools && i < e->cfg->ipsec.n_pools; i++)
