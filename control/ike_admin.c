@@ -115,10 +115,30 @@ static bool names_sa(const struct target *t, const struct ike_sa *sa)
 
 /* ---- the IKE SAs a target names ---- */
 
-struct found {
-	const struct target *t;
+struct sa_list {
 	struct ike_sa **sa;
 	size_t n, cap;
+};
+
+static bool push(struct sa_list *l, struct ike_sa *sa)
+{
+	if (l->n == l->cap) {
+		size_t cap = l->cap ? l->cap * 2 : 8;
+		struct ike_sa **p = realloc(l->sa, cap * sizeof(*p));
+
+		if (!p)
+			return false;
+		l->sa = p;
+		l->cap = cap;
+	}
+	l->sa[l->n++] = sa;
+	return true;
+}
+
+struct found {
+	const struct target *t;
+	struct sa_list hits;
+	struct sa_list succ; /* successors of IKE SA rekeys under way */
 	bool nomem;
 };
 
@@ -126,20 +146,12 @@ static void collect_one(struct ike_sa *sa, void *arg)
 {
 	struct found *f = arg;
 
-	if (f->nomem || !names_sa(f->t, sa))
+	if (f->nomem)
 		return;
-	if (f->n == f->cap) {
-		size_t cap = f->cap ? f->cap * 2 : 8;
-		struct ike_sa **p = realloc(f->sa, cap * sizeof(*p));
-
-		if (!p) {
-			f->nomem = true;
-			return;
-		}
-		f->sa = p;
-		f->cap = cap;
-	}
-	f->sa[f->n++] = sa;
+	if (names_sa(f->t, sa) && !push(&f->hits, sa))
+		f->nomem = true;
+	if (sa->rekey_ike && !push(&f->succ, sa->rekey_ike))
+		f->nomem = true;
 }
 
 static int cmp_ptr(const void *a, const void *b)
@@ -150,31 +162,27 @@ static int cmp_ptr(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
-/* A successor in the making (its predecessor's rekey_ike) is dropped. */
-static void drop_successor(struct ike_sa *sa, void *arg)
-{
-	struct found *f = arg;
-	struct ike_sa **hit;
-
-	if (!sa->rekey_ike)
-		return;
-	hit = bsearch(&sa->rekey_ike, f->sa, f->n, sizeof(*f->sa), cmp_ptr);
-	if (hit)
-		*hit = NULL;
-}
-
-/* Sorted by address, NULL holes where successors were; 0 or -1. */
+/* The IKE SAs named, in f->hits, with NULL where a successor in the
+ * making was (its predecessor's rekey_ike); 0 or -1. */
 static int find(struct ike_engine *e, const struct target *t,
 		struct found *f)
 {
+	struct sa_list *s = &f->succ;
+
 	*f = (struct found){ .t = t };
 	ike_sa_walk(e, collect_one, f);
+	if (!f->nomem) {
+		qsort(s->sa, s->n, sizeof(*s->sa), cmp_ptr);
+		for (size_t i = 0; i < f->hits.n; i++)
+			if (bsearch(&f->hits.sa[i], s->sa, s->n,
+				    sizeof(*s->sa), cmp_ptr))
+				f->hits.sa[i] = NULL;
+	}
+	free(s->sa);
 	if (f->nomem) {
-		free(f->sa);
+		free(f->hits.sa);
 		return -1;
 	}
-	qsort(f->sa, f->n, sizeof(*f->sa), cmp_ptr);
-	ike_sa_walk(e, drop_successor, f);
 	return 0;
 }
 
@@ -241,14 +249,14 @@ static int each(struct ike_engine *e, const char *text, act_fn fn, FILE *out)
 		fprintf(out, "error: out of memory\n");
 		return 1;
 	}
-	for (size_t i = 0; i < f.n; i++) {
-		if (!f.sa[i])
+	for (size_t i = 0; i < f.hits.n; i++) {
+		if (!f.hits.sa[i])
 			continue;
 		acted++;
-		if (!fn(e, &t, f.sa[i], out))
+		if (!fn(e, &t, f.hits.sa[i], out))
 			failed++;
 	}
-	free(f.sa);
+	free(f.hits.sa);
 	if (!acted)
 		fprintf(out, "error: no IKE SA for %s\n", text);
 	return acted && !failed ? 0 : 1;
@@ -325,7 +333,8 @@ static bool terminate(struct ike_engine *e, const struct target *t,
 		say(out, sa, "error: the DELETE failed (see the log)");
 		return false;
 	}
-	ike_sa_log(LOG_LVL_INFO, sa, "IKE SA deleted by the operator");
+	ike_sa_log(LOG_LVL_INFO, sa, "deleting the IKE SA at the operator's "
+		   "request");
 	say(out, sa, "DELETE sent");
 	return true;
 }

@@ -266,6 +266,46 @@ static void test_rekey_successor_not_named(void **state)
 	assert_int_equal(ike_engine_n_ike_sas(cl()), 0);
 }
 
+static void set_client_id(const char *fqdn)
+{
+	snprintf(nodes[1].cfg->ipsec.identities[0].my_id.value, CFG_ID_MAX,
+		 "%s", fqdn);
+}
+
+/* Two road warriors under one peer: its name names both, an ID one; both
+ * in an IKE rekey, neither successor is named; then both are deleted. */
+static void test_two_road_warriors(void **state)
+{
+	(void)state;
+	nodes[1].cfg->ipsec.peers[0].send_initial_contact = false;
+	set_client_id("one.example.org");
+	connect_client();
+	set_client_id("two.example.org");
+	connect_client();
+	assert_int_equal(act(ike_admin_rekey_child, gw(),
+			     "fqdn:two.example.org"), 0);
+	assert_int_equal(lines(said), 1);
+	assert_non_null(strstr(said, "'fqdn:two.example.org'"));
+	run();
+	assert_int_equal(act(ike_admin_rekey_ike, gw(), "ikev2-peer"), 0);
+	assert_int_equal(lines(said), 2);
+	assert_int_equal(ike_engine_n_ike_sas(gw()), 4);
+	assert_int_equal(act(ike_admin_terminate, gw(), "ikev2-peer"), 1);
+	assert_int_equal(lines(said), 2);
+	assert_null(strstr(said, "deleted"));
+	assert_int_equal(ike_engine_n_ike_sas(gw()), 4);
+	run();
+	assert_int_equal(ike_engine_n_ike_sas(gw()), 2);
+	assert_int_equal(nodes[0].dp.n_sa, 4);
+	assert_int_equal(act(ike_admin_terminate, gw(), "ikev2-peer"), 0);
+	assert_int_equal(lines(said), 2);
+	run();
+	assert_int_equal(ike_engine_n_ike_sas(gw()), 0);
+	assert_int_equal(ike_engine_n_ike_sas(cl()), 0);
+	assert_int_equal(nodes[0].dp.n_sa, 0);
+	assert_int_equal(nodes[1].dp.n_sa, 0);
+}
+
 /* ---- initiate, and SAs not yet established ---- */
 
 static void test_initiate(void **state)
@@ -338,6 +378,7 @@ int main(void)
 		T(test_terminate),
 		T(test_busy),
 		T(test_rekey_successor_not_named),
+		T(test_two_road_warriors),
 		S(test_initiate),
 		S(test_initiate_refused),
 		T(test_initiate_no_address),
