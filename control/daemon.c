@@ -39,6 +39,14 @@ static int ike_send(void *arg, const struct ike_ep *local,
 	return d->net ? ike_net_send(d->net, local, remote, buf, len) : -1;
 }
 
+static int ike_keepalive(void *arg, const struct ike_ep *local,
+			 const struct ike_ep *remote)
+{
+	struct daemon *d = arg;
+
+	return d->net ? ike_net_send_keepalive(d->net, local, remote) : -1;
+}
+
 static void ike_dp_send(void *arg, uint16_t type, const void *body,
 			uint32_t len)
 {
@@ -80,7 +88,8 @@ static void on_ike_rx(void *arg, const struct ike_ep *local,
 static int start_ike(struct daemon *d)
 {
 	const struct ike_engine_ops ops = {
-		.send = ike_send, .dp_send = ike_dp_send,
+		.send = ike_send, .send_keepalive = ike_keepalive,
+		.dp_send = ike_dp_send,
 		.timer_add = ike_timer_add, .timer_cancel = ike_timer_cancel,
 		.now_ms = ike_now, .arg = d,
 	};

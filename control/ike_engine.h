@@ -31,6 +31,10 @@ struct ike_engine_ops {
 	int (*send)(void *arg, const struct ike_ep *local,
 		    const struct ike_ep *remote, const uint8_t *buf,
 		    size_t len);
+	/* A NAT-keepalive from local to remote (ike_net_send_keepalive);
+	 * NULL: none are sent. */
+	int (*send_keepalive)(void *arg, const struct ike_ep *local,
+			      const struct ike_ep *remote);
 	/* A command for the data plane (dp_link_send). */
 	void (*dp_send)(void *arg, uint16_t type, const void *body,
 			uint32_t len);
@@ -66,7 +70,8 @@ struct ike_engine_ops {
 	X(ts_unacceptable, "TS_UNACCEPTABLE")                           \
 	X(established, "IKE SAs established")                           \
 	X(dead, "IKE SAs given up (no response)")                       \
-	X(deleted, "IKE SAs deleted")
+	X(deleted, "IKE SAs deleted")                                   \
+	X(keepalives, "NAT-keepalives sent (we are behind a NAT)")
 
 struct ike_engine_stats {
 #define IKE_STAT_FIELD(n, s) uint64_t n;

@@ -61,6 +61,19 @@ void ike_rekey_schedule(struct child_sa *c);
 /* Timer callback (arg: the CHILD SA): rekey it, or retry in a second. */
 void ike_rekey_retry(void *arg);
 
+/* Rekey collisions (sections 2.8.1 and 2.8.2): note in x the peer's
+ * exchange, which made spi with nonces ni and nr; then, once ours is
+ * answered, whether its nonces hold the lowest of the four, which makes
+ * ours the redundant SA that we delete. */
+void ike_crossed_note(struct ike_crossed *x, uint64_t spi,
+		      struct ike_slice ni, struct ike_slice nr);
+bool ike_crossed_ours_lowest(const struct ike_crossed *x,
+			     struct ike_slice ni, struct ike_slice nr);
+/* How long to wait before trying a refused rekey again: a second or two
+ * after TEMPORARY_FAILURE (section 2.25), at random so that two peers
+ * that refused each other do not cross again. */
+uint64_t ike_rekey_backoff_ms(struct ike_engine *e);
+
 /* A log line names the peer: "ike: 192.0.2.7[4500] 'fqdn:x': ..." */
 #define ike_sa_log(lvl, sa, fmt, ...)                                       \
 	do {                                                                \

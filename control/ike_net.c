@@ -306,20 +306,16 @@ static void set_source(struct msghdr *mh, uint8_t *cbuf,
 	}
 }
 
-int ike_net_send(struct ike_net *net, const struct ike_ep *local,
-		 const struct ike_ep *remote, const uint8_t *buf, size_t len)
+/* One datagram of the iovecs from local to remote. */
+static int send_iov(struct ike_net *net, const struct ike_ep *local,
+		    const struct ike_ep *remote, struct iovec *iov,
+		    size_t n_iov)
 {
-	static const uint8_t marker[NON_ESP_LEN];
 	struct net_sock *s = pick(net, local, remote->addr.family);
 	struct sockaddr_storage to;
 	uint8_t cbuf[CMSG_SPACE(sizeof(struct in6_pktinfo))] = { 0 };
-	struct iovec iov[2] = { { (void *)marker, NON_ESP_LEN },
-				{ (void *)buf, len } };
-	bool natt = local->port == net->natt_port;
 	struct msghdr mh = {
-		.msg_name = &to,
-		.msg_iov = natt ? iov : iov + 1,
-		.msg_iovlen = natt ? 2 : 1,
+		.msg_name = &to, .msg_iov = iov, .msg_iovlen = n_iov,
 	};
 
 	if (!s) {
@@ -335,6 +331,27 @@ int ike_net_send(struct ike_net *net, const struct ike_ep *local,
 	}
 	net->stats.tx++;
 	return 0;
+}
+
+int ike_net_send(struct ike_net *net, const struct ike_ep *local,
+		 const struct ike_ep *remote, const uint8_t *buf, size_t len)
+{
+	static const uint8_t marker[NON_ESP_LEN];
+	struct iovec iov[2] = { { (void *)marker, NON_ESP_LEN },
+				{ (void *)buf, len } };
+	bool natt = local->port == net->natt_port;
+
+	return send_iov(net, local, remote, natt ? iov : iov + 1,
+			natt ? 2 : 1);
+}
+
+int ike_net_send_keepalive(struct ike_net *net, const struct ike_ep *local,
+			   const struct ike_ep *remote)
+{
+	static const uint8_t keepalive = 0xff; /* RFC 3948 section 2.3 */
+	struct iovec iov = { (void *)&keepalive, 1 };
+
+	return send_iov(net, local, remote, &iov, 1);
 }
 
 const struct ike_net_stats *ike_net_stats(const struct ike_net *net)

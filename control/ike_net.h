@@ -62,6 +62,11 @@ void ike_net_destroy(struct ike_net *net);
 int ike_net_send(struct ike_net *net, const struct ike_ep *local,
 		 const struct ike_ep *remote, const uint8_t *buf, size_t len);
 
+/* A NAT-keepalive (RFC 3948 section 2.3): the one byte 0xFF, with no
+ * marker, from local (the NAT-T port) to remote. */
+int ike_net_send_keepalive(struct ike_net *net, const struct ike_ep *local,
+			   const struct ike_ep *remote);
+
 const struct ike_net_stats *ike_net_stats(const struct ike_net *net);
 
 /* "192.0.2.1[500]" into buf (ADDR_STRLEN + 8 bytes); returns buf. */

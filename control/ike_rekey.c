@@ -9,9 +9,18 @@
  * the new pair goes in whole on the answer (a newer policy wins), then we
  * delete the old one.
  *
- * XXX Not written: new CHILD SAs that rekey nothing (NO_ADDITIONAL_SAS)
- * and the collision rules of 2.8.1 (two simultaneous rekeys leave one
- * redundant pair until its lifetime).
+ * When both ends rekey the same pair at once (section 2.8.1) we answer the
+ * peer's request as usual and remember its nonces; when our own answer
+ * comes, the exchange holding the lowest of the four nonces made the
+ * redundant pair.  If that is ours we never install it and delete it,
+ * and leave the old pair to the peer; if it is the peer's, its pair stays
+ * without outbound policy until the peer deletes it, and we delete the
+ * old pair as after any rekey.
+ *
+ * XXX Not written: new CHILD SAs that rekey nothing (we answer
+ * NO_ADDITIONAL_SAS).  A success answer to a rekey we gave up (the peer
+ * deleted the old pair first, its DELETE overtaking that answer) leaves
+ * the peer's new pair, never used, until its lifetime.
  */
 #include <arpa/inet.h>
 #include <stdlib.h>
@@ -51,6 +60,48 @@ static void gen_ts(struct ike_gen *g, const struct child_sa *c, bool ours_i)
 	ts_to_ike(&c->ts_remote, &r);
 	ike_gen_ts(g, IKE_PLD_TSi, ours_i ? &l : &r, 1);
 	ike_gen_ts(g, IKE_PLD_TSr, ours_i ? &r : &l, 1);
+}
+
+/* Octet by octet; a nonce that is a prefix of the other is the lower
+ * (section 2.8.1). */
+static int nonce_cmp(struct ike_slice a, struct ike_slice b)
+{
+	int d = memcmp(a.ptr, b.ptr, a.len < b.len ? a.len : b.len);
+
+	if (d)
+		return d;
+	return a.len < b.len ? -1 : a.len > b.len;
+}
+
+static struct ike_slice nonce_low(struct ike_slice a, struct ike_slice b)
+{
+	return nonce_cmp(a, b) <= 0 ? a : b;
+}
+
+void ike_crossed_note(struct ike_crossed *x, uint64_t spi,
+		      struct ike_slice ni, struct ike_slice nr)
+{
+	struct ike_slice low = nonce_low(ni, nr);
+
+	x->spi = spi;
+	x->low_len = low.len < sizeof(x->low) ? low.len : sizeof(x->low);
+	memcpy(x->low, low.ptr, x->low_len);
+}
+
+bool ike_crossed_ours_lowest(const struct ike_crossed *x,
+			     struct ike_slice ni, struct ike_slice nr)
+{
+	struct ike_slice theirs = { x->low, x->low_len };
+
+	return nonce_cmp(nonce_low(ni, nr), theirs) < 0;
+}
+
+uint64_t ike_rekey_backoff_ms(struct ike_engine *e)
+{
+	uint16_t r;
+
+	ike_random(e, &r, sizeof(r));
+	return 1000 + r % 1000;
 }
 
 /* A new CHILD SA in old's place: same selectors, a later generation. */
@@ -149,21 +200,22 @@ static bool choose(struct ike_sa *sa, const struct child_sa *old,
 
 /* Keys of c from the request's Ni and our Nr (and KE), into g. */
 static int respond_keys(struct ike_sa *sa, struct child_sa *c,
-			const struct ike_msg *m, struct ike_gen *g)
+			const struct ike_msg *m, struct ike_gen *g,
+			uint8_t nr[IKE_NONCE_LEN])
 {
-	uint8_t nr[IKE_NONCE_LEN], gir[IKE_DH_MAX];
+	uint8_t gir[IKE_DH_MAX];
 	size_t gl = 0;
 	struct ike_dh *dh = c->prop.dh ? ike_dh_new(c->prop.dh) : NULL;
 	int rc = -1;
 
-	ike_random(sa->eng, nr, sizeof(nr));
+	ike_random(sa->eng, nr, IKE_NONCE_LEN);
 	if (c->prop.dh && (!dh || dh_secret(dh, &m->ke, gir, &gl) != 0))
 		goto out;
-	if (child_derive(c, m->nonce, (struct ike_slice){ nr, sizeof(nr) },
+	if (child_derive(c, m->nonce, (struct ike_slice){ nr, IKE_NONCE_LEN },
 			 (struct ike_slice){ gir, gl }, false) != 0)
 		goto out;
 	proposal_gen_child_chosen(g, &c->prop, c->spi_in);
-	ike_gen_nonce(g, nr, sizeof(nr));
+	ike_gen_nonce(g, nr, IKE_NONCE_LEN);
 	if (dh)
 		gen_ke(g, dh);
 	gen_ts(g, c, false);
@@ -174,17 +226,48 @@ out:
 	return rc;
 }
 
+/* Section 2.8.1: the peer rekeys the pair we are rekeying too. */
+static void note_crossed(struct ike_sa *sa, const struct child_sa *old,
+			 const struct child_sa *c, const struct ike_msg *m,
+			 const uint8_t *nr)
+{
+	struct ike_rekey *r = sa->rekey;
+
+	if (!r || r->old != old)
+		return;
+	ike_crossed_note(&r->crossed, ntohl(c->spi_in), m->nonce,
+			 (struct ike_slice){ nr, IKE_NONCE_LEN });
+	ike_sa_log(LOG_LVL_INFO, sa, "CHILD SA %08x: rekeys crossed",
+		   ntohl(old->spi_in));
+}
+
+/* Section 2.25: while the IKE SA is being deleted or rekeyed by us, a
+ * rekey could only be lost with it; the peer tries again later. */
+static bool busy_refused(struct ike_sa *sa, const struct ike_msg *m)
+{
+	bool ike = m->sa.n_proposals && m->sa.prop[0].protocol == IKE_PROTO_IKE;
+
+	if (sa->state != IKE_SA_DELETING && (ike || !sa->rekey_ike))
+		return false;
+	refuse(sa, IKE_N_TEMPORARY_FAILURE, NULL, 0);
+	return true;
+}
+
 void ike_rekey_request(struct ike_sa *sa, struct ike_msg *m)
 {
 	const uint64_t need = IKE_HAS(IKE_PLD_SA) | IKE_HAS(IKE_PLD_NONCE);
+	uint8_t nr[IKE_NONCE_LEN];
 	struct child_sa *old, *c;
 	struct prop_child p;
 	struct ike_gen g;
 
-	if (sa->state != IKE_SA_ESTABLISHED || (m->has & need) != need) {
+	if ((sa->state != IKE_SA_ESTABLISHED && sa->state != IKE_SA_DELETING) ||
+	    (m->has & need) != need) {
 		sa->eng->stats.unexpected++;
 		return;
 	}
+	if (busy_refused(sa, m))
+		return;
 	if (m->sa.n_proposals && m->sa.prop[0].protocol == IKE_PROTO_IKE)
 		return ike_rekey_ike_request(sa, m);
 	old = rekeyed(sa, m);
@@ -197,11 +280,13 @@ void ike_rekey_request(struct ike_sa *sa, struct ike_msg *m)
 		return;
 	c->out_pending = true;
 	ike_msg_begin(sa, &g, IKE_EX_CREATE_CHILD_SA, true);
-	if (respond_keys(sa, c, m, &g) != 0) {
+	if (respond_keys(sa, c, m, &g, nr) != 0) {
 		child_sa_destroy(c);
 		return refuse(sa, IKE_N_NO_PROPOSAL_CHOSEN, NULL, 0);
 	}
 	child_install(c);
+	note_crossed(sa, old, c, m, nr);
+	ike_keys_wipe(nr, sizeof(nr));
 	old->successor = c;
 	ike_timer_cancel(sa->eng, &old->rekey_timer);
 	ike_rekey_schedule(c);
@@ -233,15 +318,18 @@ static void on_delete_old(struct ike_sa *sa, struct ike_msg *m)
 	(void)sa; /* the old pair went when we asked; nothing left to do */
 }
 
-/* Section 2.8: the rekey's initiator deletes the old pair. */
-static void delete_old(struct ike_sa *sa, struct child_sa *old)
+/* Section 2.8: the rekey's initiator deletes the old pair; after a
+ * collision, the redundant pair's creator deletes that one. */
+static void delete_child(struct ike_sa *sa, struct child_sa *c)
 {
 	struct ike_gen g;
 
 	ike_msg_begin(sa, &g, IKE_EX_INFORMATIONAL, false);
-	ike_gen_delete(&g, IKE_PROTO_ESP, 4, (const uint8_t *)&old->spi_in, 1);
-	ike_msg_request(sa, &g, on_delete_old, 0);
-	child_sa_destroy(old);
+	ike_gen_delete(&g, IKE_PROTO_ESP, 4, (const uint8_t *)&c->spi_in, 1);
+	if (ike_msg_request(sa, &g, on_delete_old, 0) != 0)
+		ike_sa_log(LOG_LVL_WARN, sa, "CHILD SA %08x: DELETE not sent",
+			   ntohl(c->spi_in));
+	child_sa_destroy(c);
 }
 
 static int finish_keys(struct ike_sa *sa, struct ike_rekey *r,
@@ -263,38 +351,92 @@ out:
 	return rc;
 }
 
+/* Try again: soon after TEMPORARY_FAILURE (section 2.25), else at the
+ * next lifetime mark. */
+static void refused(struct ike_sa *sa, struct child_sa *old,
+		    const struct ike_msg *m)
+{
+	ike_sa_log(LOG_LVL_INFO, sa, "CHILD SA rekey refused%s%s",
+		   m->n_notifies ? ": " : "", m->n_notifies ?
+		   ike_notify_name(m->notify[0].type) ?: "?" : "");
+	ike_rekey_abort(sa);
+	ike_timer_cancel(sa->eng, &old->rekey_timer);
+	if (ike_pld_notify(m, IKE_N_TEMPORARY_FAILURE))
+		old->rekey_timer = ike_timer(sa->eng,
+					     ike_rekey_backoff_ms(sa->eng),
+					     ike_rekey_retry, old);
+	else
+		ike_rekey_schedule(old);
+}
+
+/* Section 2.8.1: the peer's rekey crossed ours and our exchange holds
+ * the lowest nonce: our new pair is the redundant one.  It was never
+ * installed here; the peer has it without outbound policy.  The old pair
+ * is the peer's to delete. */
+static void drop_ours(struct ike_sa *sa, struct ike_rekey *r)
+{
+	struct child_sa *c = r->new;
+
+	ike_sa_log(LOG_LVL_INFO, sa, "CHILD SA %08x: rekey collision, ours "
+		   "(%08x) is redundant", ntohl(r->old->spi_in),
+		   ntohl(c->spi_in));
+	r->new = NULL;
+	ike_rekey_abort(sa);
+	delete_child(sa, c);
+}
+
+/* The peer's pair from a crossed rekey, if it is to give way to ours:
+ * it keeps no outbound policy and is not rekeyed; the peer deletes it. */
+static void keep_ours(struct ike_sa *sa, struct ike_rekey *r)
+{
+	struct child_sa *theirs = child_sa_find(sa->eng, htonl(
+				  (uint32_t)r->crossed.spi));
+
+	if (!theirs || theirs->ike != sa)
+		return;
+	ike_sa_log(LOG_LVL_INFO, sa, "CHILD SA %08x: rekey collision, the "
+		   "peer's (%08x) is redundant", ntohl(r->old->spi_in),
+		   ntohl(theirs->spi_in));
+	ike_timer_cancel(sa->eng, &theirs->rekey_timer);
+	r->old->successor = r->new;
+}
+
 static void on_rekey_response(struct ike_sa *sa, struct ike_msg *m)
 {
 	const uint64_t need = IKE_HAS(IKE_PLD_SA) | IKE_HAS(IKE_PLD_NONCE);
 	struct ike_rekey *r = sa->rekey;
-	struct child_sa *old = r->old, *c = r->new;
+	struct child_sa *old, *c;
 	struct prop_child p;
 
+	if (!r) /* the old pair went meanwhile: the peer rekeyed it */
+		return;
+	old = r->old;
+	c = r->new;
 	if ((m->has & need) != need || m->sa.n_proposals != 1 ||
 	    proposal_select_child(old->cfg_prop, CFG_CHECK_OBEY, &m->sa,
 				  r->dh != NULL, r->dh ?
-				  ike_dh_group(r->dh)->iana : 0, &p) != PROP_OK) {
-		ike_sa_log(LOG_LVL_INFO, sa, "CHILD SA rekey refused%s%s",
-			   m->n_notifies ? ": " : "", m->n_notifies ?
-			   ike_notify_name(m->notify[0].type) ?: "?" : "");
-		ike_rekey_abort(sa);
-		ike_rekey_schedule(old);
-		return;
-	}
+				  ike_dh_group(r->dh)->iana : 0, &p) != PROP_OK)
+		return refused(sa, old, m);
 	c->prop = p;
 	c->spi_out = p.peer_spi;
 	if (finish_keys(sa, r, m) != 0) {
 		ike_rekey_abort(sa);
 		return;
 	}
+	if (r->crossed.spi &&
+	    ike_crossed_ours_lowest(&r->crossed, (struct ike_slice){
+					    r->ni, sizeof(r->ni) }, m->nonce))
+		return drop_ours(sa, r);
 	child_install(c);
+	if (r->crossed.spi)
+		keep_ours(sa, r);
 	ike_rekey_schedule(c);
 	ike_sa_log(LOG_LVL_INFO, sa, "CHILD SA %08x rekeyed to %08x%s",
 		   ntohl(old->spi_in), ntohl(c->spi_in),
 		   p.dh ? " with PFS" : "");
 	r->new = NULL;
 	ike_rekey_abort(sa);
-	delete_old(sa, old);
+	delete_child(sa, old);
 }
 
 static int offer(struct ike_sa *sa, struct ike_rekey *r)

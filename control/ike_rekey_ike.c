@@ -5,8 +5,17 @@
  * over the CHILD SAs, the virtual address and the identity; the old one is
  * then deleted by whoever started the rekey.  The data plane sees nothing.
  *
- * XXX Simultaneous IKE SA rekeys (section 2.8.2) are not resolved: both
- * new IKE SAs live, and the one whose old SA the peer deletes last wins.
+ * Simultaneous rekeys (section 2.8.2): the peer's request is answered as
+ * usual and its new IKE SA takes the CHILD SAs at once.  When our answer
+ * comes, the exchange holding the lowest of the four nonces made the
+ * redundant IKE SA: if ours, we bring it up empty and delete it, and the
+ * old one is the peer's to delete; if the peer's, ours takes the CHILD
+ * SAs from it, the peer deletes it, and we delete the old one.  A peer
+ * that finished its rekey before seeing ours answers ours with
+ * TEMPORARY_FAILURE and deletes the old IKE SA, our rekey with it.
+ *
+ * XXX A DELETE of the peer's redundant IKE SA that overtakes the answer
+ * to our rekey (reordering) takes the CHILD SAs with it.
  */
 #include <endian.h>
 #include <string.h>
@@ -161,6 +170,8 @@ void ike_rekey_ike_request(struct ike_sa *sa, struct ike_msg *m)
 
 	if (!(m->has & IKE_HAS(IKE_PLD_KE)))
 		return refuse(sa, IKE_N_INVALID_SYNTAX, NULL);
+	if (sa->rekey) /* section 2.25.2: our CHILD SA rekey first */
+		return refuse(sa, IKE_N_TEMPORARY_FAILURE, NULL);
 	switch (proposal_select_ike(ike_sa_profile(sa), &m->sa, m->ke.group,
 				    &p)) {
 	case PROP_INVALID_KE:
@@ -181,34 +192,87 @@ void ike_rekey_ike_request(struct ike_sa *sa, struct ike_msg *m)
 		ike_sa_destroy(n);
 		return;
 	}
+	if (sa->rekey_ike) {
+		ike_crossed_note(&sa->rekey_ike->setup->crossed, n->spi_r,
+				 m->nonce, (struct ike_slice){
+					 n->setup->nr, n->setup->nr_len });
+		ike_sa_log(LOG_LVL_INFO, sa, "IKE SA rekeys crossed");
+	}
 	take_over(n, sa);
 }
 
 /* ---- initiator ---- */
 
+/* Try again: soon after TEMPORARY_FAILURE (section 2.25), else at the
+ * next lifetime mark; not if the peer's crossed rekey replaced sa. */
+static void refused(struct ike_sa *sa, struct ike_sa *n,
+		    const struct ike_msg *m)
+{
+	bool replaced = n->setup->crossed.spi != 0;
+
+	ike_sa_log(LOG_LVL_INFO, sa, "IKE SA rekey refused%s%s",
+		   m->n_notifies ? ": " : "", m->n_notifies ?
+		   ike_notify_name(m->notify[0].type) ?: "?" : "");
+	ike_sa_destroy(n);
+	if (replaced)
+		return;
+	ike_timer_cancel(sa->eng, &sa->ike_rekey_timer);
+	if (ike_pld_notify(m, IKE_N_TEMPORARY_FAILURE))
+		sa->ike_rekey_timer = ike_timer(sa->eng,
+						ike_rekey_backoff_ms(sa->eng),
+						on_lifetime, sa);
+	else
+		ike_rekey_ike_schedule(sa);
+}
+
+/* Section 2.8.2, our rekey answered after we answered the peer's, whose
+ * new IKE SA theirs holds the CHILD SAs now. */
+static void crossed(struct ike_sa *sa, struct ike_sa *n, struct ike_sa *theirs,
+		    bool ours_lowest)
+{
+	if (ours_lowest) {
+		ike_sa_log(LOG_LVL_INFO, sa, "IKE SA rekey collision, ours "
+			   "(%016llx) is redundant",
+			   (unsigned long long)n->spi_i);
+		inherit(n, sa); /* only the addresses and the name: sa is empty */
+		ike_sa_established(n);
+		ike_info_delete_ike(n);
+		return; /* sa is the peer's to delete */
+	}
+	ike_sa_log(LOG_LVL_INFO, sa, "IKE SA rekey collision, the peer's "
+		   "(%016llx) is redundant", (unsigned long long)theirs->spi_i);
+	take_over(n, theirs); /* the peer deletes theirs */
+	ike_info_delete_ike(sa);
+}
+
 static void on_rekey_ike_response(struct ike_sa *sa, struct ike_msg *m)
 {
 	const uint64_t need = IKE_HAS(IKE_PLD_SA) | IKE_HAS(IKE_PLD_NONCE) |
 			      IKE_HAS(IKE_PLD_KE);
-	struct ike_sa *n = sa->rekey_ike;
+	struct ike_sa *n = sa->rekey_ike, *theirs;
 	const struct algo *dh = n->prop.dh;
+	struct ike_setup *s = n->setup;
 	struct prop_ike p;
+	bool lowest;
 
 	sa->rekey_ike = NULL;
 	if ((m->has & need) != need || m->sa.n_proposals != 1 ||
 	    proposal_select_ike(ike_sa_profile(sa), &m->sa, m->ke.group, &p) !=
 		    PROP_OK || p.dh != dh ||
-	    !proposal_spi(&m->sa, p.num, &n->spi_r)) {
-		ike_sa_log(LOG_LVL_INFO, sa, "IKE SA rekey refused");
-		ike_sa_destroy(n);
-		return;
-	}
+	    !proposal_spi(&m->sa, p.num, &n->spi_r))
+		return refused(sa, n, m);
 	n->prop = p;
-	memcpy(n->setup->nr, m->nonce.ptr, m->nonce.len);
-	n->setup->nr_len = m->nonce.len;
+	memcpy(s->nr, m->nonce.ptr, m->nonce.len);
+	s->nr_len = m->nonce.len;
 	if (derive(n, sa, &m->ke) != 0) {
 		ike_sa_destroy(n);
 		return;
+	}
+	theirs = s->crossed.spi ? ike_sa_find(sa->eng, s->crossed.spi) : NULL;
+	if (theirs && theirs->state == IKE_SA_ESTABLISHED) {
+		lowest = ike_crossed_ours_lowest(&s->crossed, (struct ike_slice){
+			s->ni, s->ni_len }, m->nonce);
+		return crossed(sa, n, theirs, lowest);
 	}
 	take_over(n, sa);
 	ike_info_delete_ike(sa);

@@ -12,6 +12,7 @@
 #include "ike_dpd.h"
 #include "ike_exchange.h"
 #include "ike_frag.h"
+#include "ike_keepalive.h"
 #include "ike_msg.h"
 #include "log.h"
 
@@ -281,6 +282,7 @@ void ike_sa_established(struct ike_sa *sa)
 	sa->setup = NULL;
 	sa->state = IKE_SA_ESTABLISHED;
 	e->stats.established++;
+	ike_keepalive_start(sa);
 }
 
 void ike_sa_destroy(struct ike_sa *sa)
@@ -302,6 +304,7 @@ void ike_sa_destroy(struct ike_sa *sa)
 	ike_msg_abort(sa);
 	ike_timer_cancel(e, &sa->life_timer);
 	ike_timer_cancel(e, &sa->ike_rekey_timer);
+	ike_keepalive_stop(sa);
 	htable_del(&e->sa_by_spi, &sa->by_spi);
 	if (sa->in_init)
 		htable_del(&e->sa_by_init, &sa->by_init);

@@ -141,6 +141,7 @@ struct ike_sa {
 	size_t resp_len;
 	uint32_t resp_id;
 	void *life_timer; /* half-open expiry, then DPD */
+	void *keepalive_timer; /* NAT-keepalives (ike_keepalive.h) */
 	struct ike_rekey *rekey;
 	struct ike_sa *rekey_ike; /* our IKE SA rekey: its successor */
 	void *ike_rekey_timer;	  /* the profile's lifetime */

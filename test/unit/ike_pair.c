@@ -230,6 +230,18 @@ void run(void)
 	assert_int_equal(n_queued, 0);
 }
 
+/* NAT-keepalives are counted, not delivered: they carry nothing. */
+static int net_keepalive(void *arg, const struct ike_ep *local,
+			 const struct ike_ep *remote)
+{
+	struct node *n = arg;
+
+	n->keepalives++;
+	n->keepalive_src = *local;
+	n->keepalive_dst = *remote;
+	return 0;
+}
+
 static void node_dp_send(void *arg, uint16_t type, const void *body,
 			 uint32_t len)
 {
@@ -249,7 +261,8 @@ static void node_new(int i, const char *conf, const char *addr)
 	assert_non_null(n->cfg);
 	assert_true(addr_parse(addr, &n->ep.addr));
 	n->ops = (struct ike_engine_ops){
-		.send = net_send, .dp_send = node_dp_send,
+		.send = net_send, .send_keepalive = net_keepalive,
+		.dp_send = node_dp_send,
 		.timer_add = t_add, .timer_cancel = t_cancel,
 		.now_ms = t_now, .arg = n,
 	};

@@ -96,6 +96,8 @@ struct node {
 	struct ike_ep ep; /* its address; port per message */
 	struct ike_engine_ops ops;
 	unsigned int sent[64]; /* messages sent per exchange type - 34 */
+	unsigned int keepalives; /* NAT-keepalives sent */
+	struct ike_ep keepalive_src, keepalive_dst; /* the last one's */
 };
 
 extern struct node nodes[2]; /* 0: gateway, 1: client or other gateway */

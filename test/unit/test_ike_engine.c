@@ -10,6 +10,7 @@
 
 #include <arpa/inet.h>
 
+#include "ike_keepalive.h"
 #include "ike_pair.h"
 
 /* ---- tests ---- */
@@ -387,6 +388,44 @@ static void test_nat(void **state)
 	in = &nodes[0].dp.sa[0];
 	assert_int_equal(in->natt_remote_port, IKE_NATT_PORT + 31000);
 	assert_int_equal(only_sa(gw())->remote.port, IKE_NATT_PORT + 31000);
+}
+
+/* RFC 3948 section 4: the client behind the NAT sends a keepalive every
+ * 20 s to the gateway's NAT-T port; the gateway, not behind one, none. */
+static void test_nat_keepalive(void **state)
+{
+	(void)state;
+	nat_offset = 30000;
+	connect_client();
+	assert_int_equal(nodes[1].keepalives, 0);
+	advance(IKE_KEEPALIVE_MS - 1);
+	assert_int_equal(nodes[1].keepalives, 0);
+	advance(1);
+	assert_int_equal(nodes[1].keepalives, 1);
+	assert_int_equal(nodes[1].keepalive_src.port, IKE_NATT_PORT);
+	assert_int_equal(nodes[1].keepalive_dst.port, IKE_NATT_PORT);
+	assert_true(addr_equal(&nodes[1].keepalive_dst.addr,
+			       &nodes[0].ep.addr));
+	advance(5 * IKE_KEEPALIVE_MS);
+	run();
+	assert_int_equal(nodes[1].keepalives, 6);
+	assert_int_equal(nodes[0].keepalives, 0);
+
+	ike_rekey_ike(only_sa(cl())); /* the new IKE SA takes over */
+	run();
+	advance(IKE_KEEPALIVE_MS);
+	run();
+	assert_int_equal(nodes[1].keepalives, 7);
+}
+
+/* Without a NAT nobody sends keepalives. */
+static void test_no_nat_no_keepalive(void **state)
+{
+	(void)state;
+	connect_client();
+	advance(3 * IKE_KEEPALIVE_MS);
+	run();
+	assert_int_equal(nodes[0].keepalives + nodes[1].keepalives, 0);
 }
 
 static void test_cookie(void **state)
@@ -1024,6 +1063,8 @@ int main(void)
 		T(test_dpd_answered),
 		T(test_malformed_dropped),
 		T(test_nat),
+		T(test_nat_keepalive),
+		T(test_no_nat_no_keepalive),
 		T(test_cookie),
 		T(test_initial_contact),
 		T(test_child_rekey_by_client),

@@ -143,6 +143,8 @@ static void test_send_adds_marker(void **state)
 	struct fixture *f = *state;
 	struct ike_ep local = { .port = f->natt }, remote = { 0 };
 	uint8_t msg[30], in[64];
+	struct sockaddr_in from;
+	socklen_t fl = sizeof(from);
 	ssize_t n;
 
 	assert_true(addr_parse("127.0.0.1", &local.addr));
@@ -161,6 +163,15 @@ static void test_send_adds_marker(void **state)
 				      sizeof(msg)), 0);
 	n = recv(f->client, in, sizeof(in), 0);
 	assert_int_equal(n, 30);
+
+	/* A NAT-keepalive is the one byte, no marker, from the NAT-T port. */
+	local.port = f->natt;
+	assert_int_equal(ike_net_send_keepalive(f->net, &local, &remote), 0);
+	n = recvfrom(f->client, in, sizeof(in), 0, (struct sockaddr *)&from,
+		     &fl);
+	assert_int_equal(n, 1);
+	assert_int_equal(in[0], 0xff);
+	assert_int_equal(ntohs(from.sin_port), f->natt);
 }
 
 int main(void)
