@@ -76,6 +76,14 @@ struct child_sa {
 	uint64_t dpd_in; /* inbound packets at the last DPD round */
 };
 
+/* The peer's rekey of the same SA that crossed ours (sections 2.8.1 and
+ * 2.8.2): what its exchange made and the lower of its two nonces. */
+struct ike_crossed {
+	uint64_t spi; /* our SPI of what it made (CHILD: inbound); 0: none */
+	uint8_t low[IKE_NONCE_MAX];
+	size_t low_len;
+};
+
 /* What establishing needs and nothing after. */
 struct ike_setup {
 	struct ike_dh *dh;
@@ -89,6 +97,7 @@ struct ike_setup {
 	bool request_vip;
 	struct child_sa *child; /* initiator: the CHILD SA asked for */
 	const struct cfg_proposal *child_prop;
+	struct ike_crossed crossed; /* our IKE SA rekey: the peer's */
 };
 
 typedef void (*ike_resp_fn)(struct ike_sa *sa, struct ike_msg *m);
@@ -98,6 +107,7 @@ struct ike_rekey {
 	struct child_sa *old, *new;
 	struct ike_dh *dh;
 	uint8_t ni[IKE_NONCE_LEN];
+	struct ike_crossed crossed;
 };
 
 /* Our one outstanding request (window size 1, section 2.3). */
