@@ -75,6 +75,10 @@ static struct drop_rule {
 } rules[2];
 static struct pkt held;
 static bool holding;
+/* The redundant pair's SPI: no outbound policy may ever use it, for the
+ * side that made it never installed it (checked between datagrams). */
+static uint32_t never_out;
+static unsigned int n_bad_out;
 
 static void seen_reset(void)
 {
@@ -85,6 +89,22 @@ static void seen_reset(void)
 	memset(n_info_req, 0, sizeof(n_info_req));
 	memset(rules, 0, sizeof(rules));
 	holding = false;
+	never_out = 0;
+	n_bad_out = 0;
+}
+
+static void check_out(void)
+{
+	for (int i = 0; i < 2 && never_out; i++) {
+		struct dp *d = &nodes[i].dp;
+
+		for (unsigned int k = 0; k < d->n_pol; k++) {
+			const struct chan_sa *s = dp_sa(d, d->pol[k].sa_id);
+
+			n_bad_out += d->pol[k].dir == CHAN_DIR_OUT && s &&
+				     s->spi == never_out;
+		}
+	}
 }
 
 /* p opened with the receiver's IKE SA of p's SPIs; false if it has none. */
@@ -133,6 +153,7 @@ static bool watch(const struct pkt *p)
 	bool resp = p->buf[19] & IKE_FLAG_RESPONSE;
 
 	note_pkt(p);
+	check_out();
 	for (int i = 0; i < 2 && !resp; i++) {
 		struct drop_rule *r = &rules[i];
 
@@ -244,9 +265,12 @@ static void child_collision(int first, int low)
 		assert_int_equal(ike_rekey_child(sa->children), 0);
 		mine[i] = sa->rekey->new->spi_in;
 	}
+	never_out = mine[low];
 	watch_out = true;
 	run();
 	watch_out = false;
+	check_out();
+	assert_int_equal(n_bad_out, 0);
 
 	expect_only_pair(win, mine[win]);
 	expect_gone(mine[low]);
@@ -308,11 +332,14 @@ static void test_child_collision_one_sided(void **state)
 		assert_int_equal(ike_rekey_child(sa->children), 0);
 		mine[i] = sa->rekey->new->spi_in;
 	}
+	never_out = mine[0];
 	watch_out = true;
 	run();
 	assert_null(only_sa(gw())->rekey); /* given up with the old pair */
 	advance(IKE_RETRANS_MS);
 	watch_out = false;
+	check_out();
+	assert_int_equal(n_bad_out, 0);
 	assert_int_equal(n_notified[1], 1);
 	assert_int_equal(notified[1][0], IKE_N_CHILD_SA_NOT_FOUND);
 	assert_int_equal(n_deleted[1], 1);
