@@ -132,13 +132,13 @@ const struct ctl_cmd daemon_ctl_cmds[] = {
 	{ "show config", "the configuration in force (no secrets)",
 	  show_config },
 	{ "show channel", "the link to espgw-dataplane", show_channel },
-	{ "rekey child", "PEER|ID|SPI: rekey the CHILD SAs of its IKE SA "
-			 "(or the one of that SPI)", rekey_child },
+	{ "rekey child", "PEER|ID|SPI: rekey its CHILD SAs (or that SPI's)",
+	  rekey_child },
 	{ "rekey ike", "PEER|ID|SPI: rekey the IKE SA", rekey_ike },
 	{ "terminate", "PEER|ID|SPI: delete the IKE SA and its CHILD SAs",
 	  terminate },
-	{ "initiate", "PEER: start an IKE SA to a configured peer with an "
-		      "address", initiate },
+	{ "initiate", "PEER: start an IKE SA to a peer with an address",
+	  initiate },
 };
 
 const unsigned int daemon_n_ctl_cmds =
