@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ike_dpd.h"
 #include "ike_exchange.h"
 #include "ike_msg.h"
 #include "log.h"
@@ -317,8 +318,11 @@ static bool rekey_ike(struct ike_engine *e, const struct target *t,
 static bool terminate(struct ike_engine *e, const struct target *t,
 		      struct ike_sa *sa, FILE *out)
 {
-	(void)e;
 	(void)t;
+	/* An operator's terminate is final: a site-to-site peer kept up
+	 * (ike_dpd.h) stays down until "espgwctl initiate". */
+	if (sa->peer >= 0)
+		ike_dpd_release(e, sa->peer);
 	if (sa->state != IKE_SA_ESTABLISHED && sa->state != IKE_SA_DELETING) {
 		say(out, sa, "deleted (%s: no DELETE to send)",
 		    state_names[sa->state]);
@@ -416,7 +420,9 @@ int ike_admin_initiate(struct ike_engine *e, const char *target, FILE *out)
 		return 1;
 	}
 	ike_ep_format(&(struct ike_ep){ p->address.addr, p->port }, ep);
-	if (ike_engine_initiate(e, h.peer, NULL) != 0) {
+	/* A peer with passive = false is kept up again from now on. */
+	if ((p->passive ? ike_engine_initiate(e, h.peer, NULL)
+			: ike_dpd_keep(e, h.peer)) != 0) {
 		fprintf(out, "error: cannot initiate to peer %s at %s (see the "
 			"log)\n", p->name, ep);
 		return 1;

@@ -10,6 +10,7 @@
 #include <arpa/inet.h>
 
 #include "ike_admin.h"
+#include "ike_dpd.h"
 #include "ike_pair.h"
 
 typedef int (*admin_fn)(struct ike_engine *e, const char *target,
@@ -343,6 +344,35 @@ static void test_initiate(void **state)
 	assert_int_equal(n_queued, 0);
 }
 
+/* A's peer has passive = false: A keeps an IKE SA to it up (ike_dpd.h).
+ * The operator's terminate is final; initiate keeps it up again, so a
+ * DELETE from B is followed by a new IKE SA. */
+static void test_terminate_kept_peer_stays_down(void **state)
+{
+	(void)state;
+	ike_engine_start(cl());
+	run();
+	assert_int_equal(only_sa(cl())->state, IKE_SA_ESTABLISHED);
+	assert_int_equal(act(ike_admin_terminate, cl(), "gw-b"), 0);
+	run();
+	assert_int_equal(ike_engine_n_ike_sas(cl()), 0);
+	advance(IKE_KEEP_MAX_MS * 2);
+	run();
+	assert_int_equal(ike_engine_n_ike_sas(cl()), 0);
+	assert_int_equal(ike_engine_n_ike_sas(gw()), 0);
+
+	assert_int_equal(act(ike_admin_initiate, cl(), "gw-b"), 0);
+	run();
+	assert_int_equal(only_sa(cl())->state, IKE_SA_ESTABLISHED);
+	assert_int_equal(ike_info_delete_ike(only_sa(gw())), 0);
+	run();
+	assert_int_equal(ike_engine_n_ike_sas(cl()), 0);
+	advance(IKE_KEEP_MIN_MS);
+	run();
+	assert_int_equal(only_sa(cl())->state, IKE_SA_ESTABLISHED);
+	assert_int_equal(nodes[0].dp.n_sa, 2);
+}
+
 static void test_initiate_refused(void **state)
 {
 	(void)state;
@@ -381,6 +411,7 @@ int main(void)
 		T(test_two_road_warriors),
 		S(test_initiate),
 		S(test_initiate_refused),
+		S(test_terminate_kept_peer_stays_down),
 		T(test_initiate_no_address),
 	};
 
