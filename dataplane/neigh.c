@@ -493,6 +493,7 @@ enum neigh_arp_result neigh_arp_input(struct neigh_table *t, uint16_t port,
 	const struct rte_arp_hdr *a = arp_valid(m);
 	rte_be32_t sip, tip;
 	struct neigh_key k;
+	bool to_us, reply;
 
 	if (!a)
 		return NEIGH_ARP_MALFORMED;
@@ -505,11 +506,11 @@ enum neigh_arp_result neigh_arp_input(struct neigh_table *t, uint16_t port,
 
 	/* Only a reply to us answers a request of ours (RFC 826 has no
 	 * reachability; this is Linux's rule). */
+	to_us = classify_is_local4(local, tip);
+	reply = a->arp_opcode == RTE_BE16(RTE_ARP_OP_REPLY);
 	neigh_key_make(&k, port, ADDR_V4, (const uint8_t *)&sip);
-	return result(t, &k, learn(t, &k, &a->arp_data.arp_sha,
-				   classify_is_local4(local, tip),
-				   a->arp_opcode == RTE_BE16(RTE_ARP_OP_REPLY) &&
-				   classify_is_local4(local, tip)));
+	return result(t, &k, learn(t, &k, &a->arp_data.arp_sha, to_us,
+				   reply && to_us));
 }
 
 /* Ethernet's minimum frame, less the FCS that the NIC appends. */

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 #include <errno.h>
+#include <pthread.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -443,6 +444,102 @@ static void test_removal_keeps_chains(void **state)
 		assert_true(neigh_remove(t, &k, NULL));
 	}
 	assert_int_equal(found, n);
+}
+
+/* A worker looking up on another thread while the main lcore removes
+ * entries and reuses their slots for other keys. */
+#define RACE_KEYS 32
+#define RACE_LIVE 12
+#define RACE_MIN_LOOKUPS 100000000
+#define RACE_MAX_ROUNDS 20000000
+#define RACE_MAX_LOOKUPS 1000000000ull
+
+struct race {
+	struct neigh_table *t;
+	uint32_t stop;
+	uint64_t lookups; /* written by the reader only */
+	uint64_t wrong;
+};
+
+static uint32_t race_addr(unsigned int j)
+{
+	return rte_cpu_to_be_32(0x0a010000u + j);
+}
+
+static void *race_reader(void *arg)
+{
+	struct race *r = arg;
+	struct rte_ether_addr mac;
+
+	for (uint64_t i = 0; i < RACE_MAX_LOOKUPS &&
+	     !__atomic_load_n(&r->stop, __ATOMIC_ACQUIRE); i++) {
+		unsigned int j = (unsigned int)(i % RACE_KEYS);
+		uint32_t a = race_addr(j);
+
+		/* Each key's MAC carries the key: another is a torn read. */
+		if (neigh_lookup(r->t, 0, ADDR_V4, (uint8_t *)&a, 0, &mac) &&
+		    mac.addr_bytes[5] != j)
+			r->wrong++;
+		__atomic_store_n(&r->lookups, i + 1, __ATOMIC_RELAXED);
+	}
+	return NULL;
+}
+
+static void race_set(struct neigh_table *t, unsigned int j, bool on,
+		     uint32_t round)
+{
+	struct rte_ether_addr mac = { { 0x02, (uint8_t)(round >> 16),
+					(uint8_t)(round >> 8), (uint8_t)round,
+					0, (uint8_t)j } };
+	uint32_t a = race_addr(j);
+	struct neigh_key k;
+
+	neigh_key_make(&k, 0, ADDR_V4, (uint8_t *)&a);
+	if (on)
+		assert_int_equal(neigh_update(t, &k, &mac, true), 1);
+	else
+		assert_true(neigh_remove(t, &k, NULL));
+}
+
+static void test_lookup_races_reuse(void **state)
+{
+	struct neigh_table *t = neigh_create("race", SOCKET_ID_ANY, 16, 1,
+					     RETRY);
+	struct race r = { .t = t };
+	struct rte_ether_addr mac;
+	pthread_t th;
+	uint32_t round, a;
+
+	(void)state;
+	assert_non_null(t);
+	t->clock = fake_clock;
+	for (unsigned int j = 0; j < RACE_LIVE; j++)
+		race_set(t, j, true, 0);
+	assert_int_equal(pthread_create(&th, NULL, race_reader, &r), 0);
+	/* A window of RACE_LIVE keys slides over RACE_KEYS in 16 slots:
+	 * every insert takes a slot another key just left. */
+	for (round = 0; round < RACE_MAX_ROUNDS &&
+	     (round < RACE_KEYS * 100 ||
+	      __atomic_load_n(&r.lookups, __ATOMIC_RELAXED) <
+	      RACE_MIN_LOOKUPS); round++) {
+		race_set(t, round % RACE_KEYS, false, round);
+		race_set(t, (round + RACE_LIVE) % RACE_KEYS, true, round);
+	}
+	__atomic_store_n(&r.stop, 1, __ATOMIC_RELEASE);
+	assert_int_equal(pthread_join(th, NULL), 0);
+	assert_int_equal(r.wrong, 0);
+	/* What is live afterwards is found, with its own MAC. */
+	for (unsigned int j = 0; j < RACE_KEYS; j++) {
+		bool live = (j + RACE_KEYS - round % RACE_KEYS) % RACE_KEYS <
+			    RACE_LIVE;
+
+		a = race_addr(j);
+		assert_int_equal(neigh_lookup(t, 0, ADDR_V4, (uint8_t *)&a,
+					      0, &mac), live);
+		if (live)
+			assert_int_equal(mac.addr_bytes[5], j);
+	}
+	neigh_free(t);
 }
 
 static void test_ring_full_is_reported(void **state)
@@ -997,6 +1094,7 @@ int main(void)
 		T(test_full_table_evicts_idle),
 		T(test_removal_keeps_chains),
 		T(test_ring_full_is_reported),
+		cmocka_unit_test(test_lookup_races_reuse),
 		T(test_ipv6_keys),
 		T(test_ageing_probes_used_entry),
 		T(test_unanswered_probes_remove),
