@@ -17,10 +17,14 @@
  * without outbound policy until the peer deletes it, and we delete the
  * old pair as after any rekey.
  *
- * XXX Not written: new CHILD SAs that rekey nothing (we answer
- * NO_ADDITIONAL_SAS).  A success answer to a rekey we gave up (the peer
- * deleted the old pair first, its DELETE overtaking that answer) leaves
- * the peer's new pair, never used, until its lifetime.
+ * As responder we also accept new CHILD SAs that rekey nothing, when their
+ * selectors fit a policy template of the peer's identity and the IKE SA
+ * has room (NO_ADDITIONAL_SAS otherwise).
+ *
+ * XXX We never ask for an additional CHILD SA ourselves.  A success
+ * answer to a rekey we gave up (the peer deleted the old pair first, its
+ * DELETE overtaking that answer) leaves the peer's new pair, never used,
+ * until its lifetime.
  */
 #include <arpa/inet.h>
 #include <stdlib.h>
@@ -31,6 +35,8 @@
 #include "ike_msg.h"
 #include "log.h"
 #include "ts.h"
+
+#define IKE_CHILD_MAX 16 /* CHILD SAs of one IKE SA that a peer may add */
 
 /* ---- shared ---- */
 
@@ -172,13 +178,13 @@ static struct child_sa *rekeyed(struct ike_sa *sa, const struct ike_msg *m)
 }
 
 /* Proposal for the new pair; false after refusing. */
-static bool choose(struct ike_sa *sa, const struct child_sa *old,
+static bool choose(struct ike_sa *sa, const struct cfg_proposal *cp,
 		   const struct ike_msg *m, struct prop_child *p)
 {
 	bool ke = m->has & IKE_HAS(IKE_PLD_KE);
 	uint8_t grp[2];
 
-	switch (proposal_select_child(old->cfg_prop,
+	switch (proposal_select_child(cp,
 				      ike_sa_profile(sa)->proposal_check,
 				      &m->sa, ke, m->ke.group, p)) {
 	case PROP_OK:
@@ -226,6 +232,73 @@ out:
 	return rc;
 }
 
+/* ---- responder: a CHILD SA that rekeys nothing (section 1.3.1) ---- */
+
+static bool ts_same(const struct chan_ts *a, const struct chan_ts *b)
+{
+	return addr_equal(&a->prefix.addr, &b->prefix.addr) &&
+	       a->prefix.len == b->prefix.len && a->proto == b->proto &&
+	       a->port_lo == b->port_lo && a->port_hi == b->port_hi;
+}
+
+/* Section 1.3.1 leaves it to policy: one pair per narrowed selector pair,
+ * at most IKE_CHILD_MAX per IKE SA; beyond that NO_ADDITIONAL_SAS. */
+static bool room_for(const struct ike_sa *sa, const struct ts_result *r)
+{
+	unsigned int n = 0;
+
+	for (const struct child_sa *c = sa->children; c; c = c->next, n++)
+		if (ts_same(&c->ts_local, &r->local) &&
+		    ts_same(&c->ts_remote, &r->remote))
+			return false;
+	return n < IKE_CHILD_MAX;
+}
+
+/* The peer asks for another pair (strongSwan does, for a second
+ * connection to the same gateway): the selectors must fit a policy
+ * template of the IKE SA's identity, as in IKE_AUTH. */
+static void new_child(struct ike_sa *sa, struct ike_msg *m)
+{
+	const struct espgw_config *cfg = sa->eng->cfg;
+	uint8_t nr[IKE_NONCE_LEN];
+	struct ts_result r;
+	struct prop_child p;
+	struct child_sa *c;
+	struct ike_gen g;
+
+	if (!(m->has & IKE_HAS(IKE_PLD_TSi)) || !(m->has & IKE_HAS(IKE_PLD_TSr)))
+		return refuse(sa, IKE_N_INVALID_SYNTAX, NULL, 0);
+	if (sa->identity < 0 ||
+	    ts_narrow(cfg, &cfg->ipsec.identities[sa->identity], &m->tsi,
+		      &m->tsr, &sa->vip, &r) != 0) {
+		sa->eng->stats.ts_unacceptable++;
+		return refuse(sa, IKE_N_TS_UNACCEPTABLE, NULL, 0);
+	}
+	if (!room_for(sa, &r))
+		return refuse(sa, IKE_N_NO_ADDITIONAL_SAS, NULL, 0);
+	if (!choose(sa, &cfg->ipsec.proposals[r.policy->proposal], m, &p) ||
+	    !(c = child_sa_new(sa)))
+		return;
+	c->prop = p;
+	c->spi_out = p.peer_spi;
+	c->cfg_prop = &cfg->ipsec.proposals[r.policy->proposal];
+	c->ts_local = r.local;
+	c->ts_remote = r.remote;
+	ike_msg_begin(sa, &g, IKE_EX_CREATE_CHILD_SA, true);
+	if (respond_keys(sa, c, m, &g, nr) != 0) {
+		child_sa_destroy(c);
+		return refuse(sa, IKE_N_NO_PROPOSAL_CHOSEN, NULL, 0);
+	}
+	ike_keys_wipe(nr, sizeof(nr));
+	child_install(c);
+	ike_rekey_schedule(c);
+	ike_msg_respond(sa, &g);
+	ike_sa_log(LOG_LVL_INFO, sa, "CHILD SA %08x/%08x added",
+		   ntohl(c->spi_in), ntohl(c->spi_out));
+}
+
+/* ---- responder: rekeying ---- */
+
 /* Section 2.8.1: the peer rekeys the pair we are rekeying too. */
 static void note_crossed(struct ike_sa *sa, const struct child_sa *old,
 			 const struct child_sa *c, const struct ike_msg *m,
@@ -270,13 +343,13 @@ void ike_rekey_request(struct ike_sa *sa, struct ike_msg *m)
 		return;
 	if (m->sa.n_proposals && m->sa.prop[0].protocol == IKE_PROTO_IKE)
 		return ike_rekey_ike_request(sa, m);
+	if (!ike_pld_notify(m, IKE_N_REKEY_SA))
+		return new_child(sa, m);
 	old = rekeyed(sa, m);
 	if (!old || old->successor)
-		return refuse(sa, ike_pld_notify(m, IKE_N_REKEY_SA) ?
-				  IKE_N_CHILD_SA_NOT_FOUND :
-				  IKE_N_NO_ADDITIONAL_SAS, NULL, 0);
+		return refuse(sa, IKE_N_CHILD_SA_NOT_FOUND, NULL, 0);
 	/* A CP payload inside a rekey is tolerated and ignored. */
-	if (!choose(sa, old, m, &p) || !(c = successor(old, &p)))
+	if (!choose(sa, old->cfg_prop, m, &p) || !(c = successor(old, &p)))
 		return;
 	c->out_pending = true;
 	ike_msg_begin(sa, &g, IKE_EX_CREATE_CHILD_SA, true);

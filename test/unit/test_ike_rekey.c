@@ -15,6 +15,7 @@
 #include <arpa/inet.h>
 
 #include "ike_pair.h"
+#include "ts.h"
 
 /* ---- scripted randomness ---- */
 
@@ -549,6 +550,114 @@ static void test_ike_collision_one_sided(void **state)
 	expect_ike_winner(mine, adds);
 }
 
+/* ---- CHILD SAs that rekey nothing (section 1.3.1) ---- */
+
+/* The gateway's answer to the client's request for another pair. */
+static struct {
+	unsigned int n;
+	uint16_t notify;
+	uint32_t spi; /* the gateway's inbound SPI, network order */
+	struct ike_ts tsr;
+} added;
+
+static void on_added(struct ike_sa *sa, struct ike_msg *m)
+{
+	(void)sa;
+	added.n++;
+	added.notify = m->n_notifies ? m->notify[0].type : 0;
+	added.spi = 0;
+	if (m->sa.n_proposals == 1 && m->sa.prop[0].spi.len == 4)
+		memcpy(&added.spi, m->sa.prop[0].spi.ptr, 4);
+	if (m->tsr.n_ts == 1)
+		added.tsr = m->tsr.ts[0];
+}
+
+static void ike_ts_of(const char *prefix, uint8_t proto, uint16_t port,
+		      struct ike_ts *out)
+{
+	struct ip_prefix p;
+	struct chan_ts t;
+
+	assert_true(prefix_parse(prefix, &p));
+	ts_from_prefix(&p, proto, port, &t);
+	ts_to_ike(&t, out);
+}
+
+/* The client asks, as strongSwan would for a second connection, for a
+ * pair from tsi to tsr (none: no TS payloads) with our SPI spi. */
+static void ask_for_pair(const struct ike_ts *tsi, const struct ike_ts *tsr,
+			 uint32_t spi)
+{
+	struct ike_sa *c = only_sa(cl());
+	uint8_t ni[IKE_NONCE_LEN];
+	struct ike_gen g;
+
+	memset(ni, 0x5a, sizeof(ni));
+	ike_msg_begin(c, &g, IKE_EX_CREATE_CHILD_SA, false);
+	proposal_gen_child(&g, &nodes[1].cfg->ipsec.proposals[0], spi, false);
+	ike_gen_nonce(&g, ni, sizeof(ni));
+	if (tsi) {
+		ike_gen_ts(&g, IKE_PLD_TSi, tsi, 1);
+		ike_gen_ts(&g, IKE_PLD_TSr, tsr, 1);
+	}
+	assert_int_equal(ike_msg_request(c, &g, on_added, 0), 0);
+	run();
+	assert_int_equal(added.n, 1);
+	added.n = 0;
+}
+
+static unsigned int n_children(struct ike_sa *sa)
+{
+	unsigned int n = 0;
+
+	for (struct child_sa *c = sa->children; c; c = c->next)
+		n++;
+	return n;
+}
+
+/* A second pair for HTTPS to one host is added and installed; the same
+ * again is NO_ADDITIONAL_SAS; selectors that are not the client's
+ * virtual address are TS_UNACCEPTABLE; none at all, INVALID_SYNTAX. */
+static void test_additional_child(void **state)
+{
+	const struct chan_sa *in, *out;
+	struct ike_ts vip, web, other;
+	char a[ADDR_STRLEN], vip_s[ADDR_STRLEN + 3];
+
+	(void)state;
+	connect_client();
+	snprintf(vip_s, sizeof(vip_s), "%s/32",
+		 addr_format(&only_sa(cl())->vip, a));
+	ike_ts_of(vip_s, 0, 0, &vip);
+	ike_ts_of("10.10.0.5/32", 6, 443, &web);
+	ike_ts_of("198.51.100.7/32", 0, 0, &other);
+
+	ask_for_pair(&vip, &web, htonl(0x1000));
+	assert_int_equal(added.notify, 0);
+	assert_int_not_equal(added.spi, 0);
+	assert_int_equal(added.tsr.ip_proto, 6);
+	assert_int_equal(added.tsr.start_port, 443);
+	assert_int_equal(added.tsr.start.v4[3], 5);
+	assert_int_equal(n_children(only_sa(gw())), 2);
+	in = dp_sa_by_spi(&nodes[0].dp, added.spi, CHAN_DIR_IN);
+	out = dp_sa_by_spi(&nodes[0].dp, htonl(0x1000), CHAN_DIR_OUT);
+	assert_non_null(in);
+	assert_non_null(out);
+	assert_non_null(dp_pol_of_sa(&nodes[0].dp, in->id));
+	assert_non_null(dp_pol_of_sa(&nodes[0].dp, out->id));
+	assert_int_equal(nodes[0].dp.n_sa, 4);
+	assert_int_equal(out_policies(&nodes[0].dp), 2);
+
+	ask_for_pair(&vip, &web, htonl(0x1001));
+	assert_int_equal(added.notify, IKE_N_NO_ADDITIONAL_SAS);
+	ask_for_pair(&other, &web, htonl(0x1002));
+	assert_int_equal(added.notify, IKE_N_TS_UNACCEPTABLE);
+	ask_for_pair(NULL, NULL, htonl(0x1003));
+	assert_int_equal(added.notify, IKE_N_INVALID_SYNTAX);
+	assert_int_equal(nodes[0].dp.n_sa, 4);
+	assert_int_equal(n_children(only_sa(gw())), 2);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -566,6 +675,7 @@ int main(void)
 		T(test_ike_collision_gateway_first_client_low),
 		T(test_ike_collision_gateway_first_gateway_low),
 		T(test_ike_collision_one_sided),
+		T(test_additional_child),
 #undef T
 	};
 
