@@ -259,6 +259,7 @@ static bool room_for(const struct ike_sa *sa, const struct ts_result *r)
  * template of the IKE SA's identity, as in IKE_AUTH. */
 static void new_child(struct ike_sa *sa, struct ike_msg *m)
 {
+	const uint64_t need = IKE_HAS(IKE_PLD_TSi) | IKE_HAS(IKE_PLD_TSr);
 	const struct espgw_config *cfg = sa->eng->cfg;
 	uint8_t nr[IKE_NONCE_LEN];
 	struct ts_result r;
@@ -266,7 +267,7 @@ static void new_child(struct ike_sa *sa, struct ike_msg *m)
 	struct child_sa *c;
 	struct ike_gen g;
 
-	if (!(m->has & IKE_HAS(IKE_PLD_TSi)) || !(m->has & IKE_HAS(IKE_PLD_TSr)))
+	if ((m->has & need) != need)
 		return refuse(sa, IKE_N_INVALID_SYNTAX, NULL, 0);
 	if (sa->identity < 0 ||
 	    ts_narrow(cfg, &cfg->ipsec.identities[sa->identity], &m->tsi,

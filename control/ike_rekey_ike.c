@@ -15,7 +15,9 @@
  * TEMPORARY_FAILURE and deletes the old IKE SA, our rekey with it.
  *
  * XXX A DELETE of the peer's redundant IKE SA that overtakes the answer
- * to our rekey (reordering) takes the CHILD SAs with it.
+ * to our rekey (reordering) takes the CHILD SAs with it.  An IKE SA left
+ * for the peer to delete (the old one, or the peer's redundant one) runs
+ * no timer: if that DELETE never comes, it stays until restart.
  */
 #include <endian.h>
 #include <string.h>
@@ -234,7 +236,7 @@ static void crossed(struct ike_sa *sa, struct ike_sa *n, struct ike_sa *theirs,
 		ike_sa_log(LOG_LVL_INFO, sa, "IKE SA rekey collision, ours "
 			   "(%016llx) is redundant",
 			   (unsigned long long)n->spi_i);
-		inherit(n, sa); /* only the addresses and the name: sa is empty */
+		inherit(n, sa); /* addresses and name only: sa is empty */
 		ike_sa_established(n);
 		ike_info_delete_ike(n);
 		return; /* sa is the peer's to delete */
@@ -270,8 +272,9 @@ static void on_rekey_ike_response(struct ike_sa *sa, struct ike_msg *m)
 	}
 	theirs = s->crossed.spi ? ike_sa_find(sa->eng, s->crossed.spi) : NULL;
 	if (theirs && theirs->state == IKE_SA_ESTABLISHED) {
-		lowest = ike_crossed_ours_lowest(&s->crossed, (struct ike_slice){
-			s->ni, s->ni_len }, m->nonce);
+		struct ike_slice ni = { s->ni, s->ni_len };
+
+		lowest = ike_crossed_ours_lowest(&s->crossed, ni, m->nonce);
 		return crossed(sa, n, theirs, lowest);
 	}
 	take_over(n, sa);
