@@ -97,6 +97,13 @@ static inline uint16_t state_of(const struct neigh_entry *e)
 	return (uint16_t)(e->mac_state >> 48);
 }
 
+/* Same MAC, another state, in one store the workers see whole. */
+static inline void set_state(struct neigh_entry *e, uint16_t state)
+{
+	__atomic_store_n(&e->mac_state, (e->mac_state & NEIGH_MAC_MASK) |
+			 (uint64_t)state << 48, __ATOMIC_RELEASE);
+}
+
 static inline uint32_t slot_of(const struct neigh_table *t,
 			       const struct neigh_entry *e)
 {
@@ -224,16 +231,20 @@ bool neigh_remove(struct neigh_table *t, const struct neigh_key *k,
 static int learn(struct neigh_table *t, const struct neigh_key *k,
 		 const struct rte_ether_addr *mac, bool create, bool confirm)
 {
-	uint64_t v = neigh_pack(mac, NEIGH_REACHABLE);
 	uint64_t now = t->clock();
 	struct neigh_entry *e;
 	bool changed;
+	uint64_t v;
 
 	e = create ? find_or_insert(t, k, now) : find(t, k);
 	if (!e)
 		return create ? -ENOSPC : 0;
+	/* The MAC goes to the workers once what is held has left. */
+	v = neigh_pack(mac, state_of(e) <= NEIGH_ANSWERED &&
+			    t->hold[slot_of(t, e)].queued ? NEIGH_ANSWERED
+							  : NEIGH_REACHABLE);
 	changed = state_of(e) == NEIGH_INCOMPLETE ||
-		  ((e->mac_state ^ v) & ((UINT64_C(1) << 48) - 1)) != 0;
+		  ((e->mac_state ^ v) & NEIGH_MAC_MASK) != 0;
 	if (!confirm && !changed)
 		return 0;
 	/* Unsigned: now - confirmed is then exactly `reachable`. */
@@ -350,11 +361,13 @@ static bool run_held(struct neigh_table *t, uint32_t i, uint64_t now,
 	struct neigh_entry *e = &t->e[i];
 	struct neigh_hold *h = &t->hold[i];
 
-	if (h->n == 0)
+	if (!is_live(e) || (h->n == 0 && state_of(e) != NEIGH_ANSWERED))
 		return false;
 	if (state_of(e) != NEIGH_INCOMPLETE) {
 		*sent += send_to(e, h->m, h->n, ops);
 		h->n = 0;
+		if (state_of(e) == NEIGH_ANSWERED)
+			set_state(e, NEIGH_REACHABLE);
 		return false;
 	}
 	if (now - e->last_request < t->retry)
@@ -408,10 +421,7 @@ static unsigned int age_one(struct neigh_table *t, struct neigh_entry *e,
 		/* No DELAY state: a gateway gets no upper-layer hints
 		 * (section 7.3.1) to wait for, so it probes at once. */
 		e->n_requests = 0;
-		__atomic_store_n(&e->mac_state,
-				 (e->mac_state & ((UINT64_C(1) << 48) - 1)) |
-				 (uint64_t)NEIGH_PROBE << 48,
-				 __ATOMIC_RELEASE);
+		set_state(e, NEIGH_PROBE);
 		return ask(e, now, ops, true);
 	}
 	if (state_of(e) != NEIGH_PROBE || now - e->last_request < t->retry)
@@ -663,7 +673,7 @@ static enum neigh_arp_result nd_learn(struct neigh_table *t, uint16_t port,
 	/* Without O, an NA neither replaces nor confirms another MAC
 	 * (section 7.2.5). */
 	if (e && !override && state_of(e) >= NEIGH_REACHABLE &&
-	    (e->mac_state ^ neigh_pack(mac, 0)) & ((UINT64_C(1) << 48) - 1))
+	    (e->mac_state ^ neigh_pack(mac, 0)) & NEIGH_MAC_MASK)
 		return NEIGH_ARP_IGNORED;
 	return result(t, &k, learn(t, &k, mac, create, confirm));
 }

@@ -21,8 +21,10 @@
  * single-producer ring (full: the worker drops and counts it).  The main
  * lcore makes an INCOMPLETE entry, sends a broadcast ARP request or a
  * multicast NS, keeps at most NEIGH_HOLD_MAX packets per entry (drops and
- * counts the rest), and sends them in order once the answer comes.  Only
- * the main lcore touches the held packets.  Unanswered after
+ * counts the rest), and sends them in order once the answer comes.  The
+ * answer makes the entry ANSWERED; the workers see the MAC only once the
+ * held packets are out, so that their own packets cannot overtake them.
+ * Only the main lcore touches the held packets.  Unanswered after
  * NEIGH_MAX_REQUESTS requests one retry interval apart, the entry is
  * removed and its packets dropped and counted.
  *
@@ -54,8 +56,10 @@
 #include "counters.h"
 
 #define NEIGH_INCOMPLETE 1 /* requested, no MAC yet */
-#define NEIGH_REACHABLE  2 /* the MAC is usable and was confirmed */
-#define NEIGH_PROBE      3 /* the MAC is usable, being re-confirmed */
+#define NEIGH_ANSWERED   2 /* MAC known, held packets not yet sent */
+#define NEIGH_REACHABLE  3 /* the MAC is usable and was confirmed */
+#define NEIGH_PROBE      4 /* the MAC is usable, being re-confirmed */
+#define NEIGH_MAC_MASK   ((UINT64_C(1) << 48) - 1) /* of mac_state */
 
 /* How far a lookup probes; an insert that finds no slot this close fails. */
 #define NEIGH_MAX_PROBE 16
