@@ -153,7 +153,18 @@ static void claim(struct neigh_entry *e, const struct neigh_key *k,
 	e->confirmed = 0;
 	e->last_request = 0;
 	e->n_requests = 0;
-	__atomic_store_n(&e->seq, s + 1, __ATOMIC_RELEASE);
+	/* Never 0 again, which would cut the chains through this slot. */
+	__atomic_store_n(&e->seq, s + 1 ? s + 1 : 2, __ATOMIC_RELEASE);
+}
+
+/* How long since a worker last used e.  A worker's clock may be a little
+ * ahead of the main lcore's `now`: a use after it is no idle time. */
+static inline uint64_t idle_for(const struct neigh_entry *e, uint64_t now)
+{
+	int64_t d = (int64_t)(now - __atomic_load_n(&e->used,
+						     __ATOMIC_RELAXED));
+
+	return d > 0 ? (uint64_t)d : 0;
 }
 
 /* Whether e may be evicted for a new neighbour: resolved, nothing held,
@@ -162,8 +173,7 @@ static bool evictable(const struct neigh_table *t,
 		      const struct neigh_entry *e, uint64_t now)
 {
 	return state_of(e) >= NEIGH_REACHABLE &&
-	       t->hold[slot_of(t, e)].n == 0 &&
-	       now - __atomic_load_n(&e->used, __ATOMIC_RELAXED) >= t->retry;
+	       t->hold[slot_of(t, e)].n == 0 && idle_for(e, now) >= t->retry;
 }
 
 /* Main lcore: the entry for k, made INCOMPLETE if new, in the first free
@@ -187,7 +197,8 @@ static struct neigh_entry *find_or_insert(struct neigh_table *t,
 		}
 		if (memcmp(&e->key, k, sizeof(*k)) == 0)
 			return e;
-		if (evictable(t, e, now) && (!lru || e->used < lru->used))
+		if (evictable(t, e, now) &&
+		    (!lru || idle_for(e, now) > idle_for(lru, now)))
 			lru = e;
 	}
 	if (!free_e && lru) {
@@ -406,14 +417,12 @@ static unsigned int run_pending(struct neigh_table *t, uint64_t now,
 static unsigned int age_one(struct neigh_table *t, struct neigh_entry *e,
 			    uint64_t now, const struct neigh_ops *ops)
 {
-	uint64_t used = __atomic_load_n(&e->used, __ATOMIC_RELAXED);
-
 	if (!is_live(e) || t->hold[slot_of(t, e)].n)
 		return 0;
 	if (state_of(e) == NEIGH_REACHABLE) {
 		if (now - e->confirmed < t->reachable)
 			return 0;
-		if (now - used >= t->reachable) {
+		if (idle_for(e, now) >= t->reachable) {
 			kill(e); /* nobody sends to it: make room */
 			t->n_evicted++;
 			return 0;

@@ -667,6 +667,24 @@ static void test_unused_entry_evicted(void **state)
 	assert_false(resolve(t, HOST4, now, &mac));
 }
 
+static void test_worker_clock_ahead(void **state)
+{
+	struct neigh_table *t = *state;
+	struct rte_ether_addr mac;
+	struct neigh_key k;
+	rte_be32_t a = HOST4;
+
+	/* A worker's poll began after the main lcore read its clock: its
+	 * mark is "just used", not idle for (almost) ever. */
+	neigh_key_make(&k, 0, ADDR_V4, (const uint8_t *)&a);
+	assert_int_equal(neigh_update(t, &k, &mac_a, true), 1);
+	assert_true(resolve(t, HOST4, REACH + 5, &mac));
+	assert_int_equal(poll_at(t, REACH), 1);
+	assert_true(sent[0].unicast);
+	assert_int_equal(ctr.neigh_evicted, 0);
+	assert_true(resolve(t, HOST4, REACH + 6, &mac));
+}
+
 static void test_new_mac_replaces(void **state)
 {
 	struct neigh_table *t = *state;
@@ -1105,6 +1123,7 @@ int main(void)
 		T(test_ageing_probes_used_entry),
 		T(test_unanswered_probes_remove),
 		T(test_unused_entry_evicted),
+		T(test_worker_clock_ahead),
 		T(test_new_mac_replaces),
 		cmocka_unit_test(test_arp_request_bytes),
 		T(test_ndp_miss_asks_once_per_interval),
