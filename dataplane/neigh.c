@@ -32,6 +32,7 @@ struct neigh_table *neigh_create(const char *name, int socket,
 	t->mask = slots - 1;
 	t->retry = retry_ticks;
 	t->reachable = NEIGH_REACHABLE_RETRIES * retry_ticks;
+	t->hold_limit = NEIGH_HOLD_TOTAL;
 	t->clock = tsc_now;
 	t->n_workers = n_workers;
 	t->e = rte_zmalloc_socket("neigh_e", (size_t)slots * sizeof(*t->e),
@@ -219,6 +220,7 @@ static void drop_entry(struct neigh_table *t, struct neigh_entry *e,
 	if (c)
 		CTR_ADD(c->drop[DP_DROP_NO_NEIGH], h->n);
 	rte_pktmbuf_free_bulk(h->m, h->n);
+	t->n_held -= h->n;
 	h->n = 0;
 	kill(e);
 }
@@ -303,7 +305,8 @@ static unsigned int send_to(const struct neigh_entry *e,
 	return n;
 }
 
-/* Keep m for e, oldest first; past NEIGH_HOLD_MAX, drop it. */
+/* Keep m for e, oldest first; past NEIGH_HOLD_MAX, or hold_limit in
+ * all, drop it. */
 static void hold_one(struct neigh_table *t, struct neigh_entry *e,
 		     struct rte_mbuf *m, struct dp_counters *c)
 {
@@ -311,7 +314,7 @@ static void hold_one(struct neigh_table *t, struct neigh_entry *e,
 	struct neigh_hold *h = &t->hold[i];
 
 	/* Each slot is on the pending list at most once, so it fits. */
-	if (h->n == NEIGH_HOLD_MAX) {
+	if (h->n == NEIGH_HOLD_MAX || t->n_held >= t->hold_limit) {
 		CTR_ADD(c->drop[DP_DROP_NO_NEIGH], 1);
 		rte_pktmbuf_free(m);
 		return;
@@ -321,6 +324,7 @@ static void hold_one(struct neigh_table *t, struct neigh_entry *e,
 		h->queued = 1;
 	}
 	h->m[h->n++] = m;
+	t->n_held++;
 	CTR_ADD(c->neigh_held, 1);
 }
 
@@ -346,6 +350,7 @@ static unsigned int take_one(struct neigh_table *t, struct neigh_held *p,
 	}
 	h = &t->hold[slot_of(t, e)];
 	sent = send_to(e, h->m, h->n, ops);
+	t->n_held -= h->n;
 	h->n = 0;
 	return sent + send_to(e, &p->m, 1, ops);
 }
@@ -376,6 +381,7 @@ static bool run_held(struct neigh_table *t, uint32_t i, uint64_t now,
 		return false;
 	if (state_of(e) != NEIGH_INCOMPLETE) {
 		*sent += send_to(e, h->m, h->n, ops);
+		t->n_held -= h->n;
 		h->n = 0;
 		if (state_of(e) == NEIGH_ANSWERED)
 			set_state(e, NEIGH_REACHABLE);

@@ -71,6 +71,9 @@
 #define NEIGH_MAX_REQUESTS 3
 /* Packets a worker may have handed over and the main lcore not yet seen. */
 #define NEIGH_HOLD_RING 64
+/* Packets held in all: a scan of a connected prefix must not empty the
+ * mbuf pool (which is sized for the rings, not for slots * HOLD_MAX). */
+#define NEIGH_HOLD_TOTAL 256
 /*
  * Reachable time in retry intervals: RFC 4861 section 10 gives
  * REACHABLE_TIME 30 s and RETRANS_TIMER 1 s.  A constant, as the
@@ -120,6 +123,8 @@ struct neigh_table {
 	uint32_t *pending;        /* slots with packets held */
 	uint32_t n_pending;
 	uint32_t sweep;           /* next slot the ageing looks at */
+	uint32_t n_held;          /* packets held in all */
+	uint32_t hold_limit;      /* NEIGH_HOLD_TOTAL; tests lower it */
 	uint64_t n_failed;        /* for neigh_poll() to count */
 	uint64_t n_evicted;
 };
@@ -227,6 +232,8 @@ static inline bool neigh_lookup(const struct neigh_table *t, uint16_t port,
  * Worker: hand m, bound for (port, family, ip) which has no usable MAC, to
  * the main lcore.  m's Ethernet header must be written but for the
  * destination.  False when the ring is full: the caller still owns m.
+ * XXX A packet refused here also asks for nothing: a new neighbour is
+ * asked for only once one of its packets gets through the ring.
  */
 static inline bool neigh_hold(const struct neigh_table *t,
 			      unsigned int worker, uint16_t port,

@@ -249,6 +249,31 @@ static void test_held_sent_in_order(void **state)
 	assert_int_equal(n_sent, 1);
 }
 
+static void test_hold_limit_in_all(void **state)
+{
+	struct neigh_table *t = *state;
+
+	/* Past the limit in all, even a new neighbour's first packet is
+	 * dropped (still asked for); what is sent frees room. */
+	t->hold_limit = NEIGH_HOLD_MAX + 1;
+	for (uint8_t i = 0; i < NEIGH_HOLD_MAX; i++) {
+		hand(t, 0, HOST4, i);
+		hand(t, 1, OTHR4, (uint8_t)(10 + i));
+	}
+	assert_int_equal(poll_at(t, 1), 2);
+	assert_int_equal(ctr.neigh_held, NEIGH_HOLD_MAX + 1);
+	assert_int_equal(ctr.drop[DP_DROP_NO_NEIGH], NEIGH_HOLD_MAX - 1);
+	assert_int_equal(feed(t, arp(RTE_ARP_OP_REPLY, &mac_a, HOST4, OUR4)),
+			 NEIGH_ARP_LEARNED);
+	assert_int_equal(poll_at(t, 2), NEIGH_HOLD_MAX);
+	hand(t, 1, OTHR4, 20);
+	hand(t, 1, OTHR4, 21);
+	poll_at(t, 3);
+	assert_int_equal(ctr.neigh_held, NEIGH_HOLD_MAX + 3);
+	assert_int_equal(ctr.drop[DP_DROP_NO_NEIGH], NEIGH_HOLD_MAX - 1);
+	assert_int_equal(t->n_held, 3);
+}
+
 static void test_failed_resolution_frees(void **state)
 {
 	struct neigh_table *t = *state;
@@ -1111,6 +1136,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		T(test_miss_asks_once_per_interval),
 		T(test_held_sent_in_order),
+		T(test_hold_limit_in_all),
 		T(test_failed_resolution_frees),
 		T(test_reply_resolves),
 		T(test_learns_only_what_talks_to_us),
