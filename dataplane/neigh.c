@@ -313,15 +313,16 @@ static void hold_one(struct neigh_table *t, struct neigh_entry *e,
 	uint32_t i = slot_of(t, e);
 	struct neigh_hold *h = &t->hold[i];
 
-	/* Each slot is on the pending list at most once, so it fits. */
+	/* Each slot is on the pending list at most once, so it fits.  On
+	 * it even when m is dropped: the list retries and gives up. */
+	if (!h->queued) {
+		t->pending[t->n_pending++] = i;
+		h->queued = 1;
+	}
 	if (h->n == NEIGH_HOLD_MAX || t->n_held >= t->hold_limit) {
 		CTR_ADD(c->drop[DP_DROP_NO_NEIGH], 1);
 		rte_pktmbuf_free(m);
 		return;
-	}
-	if (!h->queued) {
-		t->pending[t->n_pending++] = i;
-		h->queued = 1;
 	}
 	h->m[h->n++] = m;
 	t->n_held++;
@@ -369,15 +370,16 @@ static unsigned int take_ring(struct neigh_table *t, struct rte_ring *r,
 	return sent;
 }
 
-/* One slot with packets held: false once it holds none any more. */
-static bool run_held(struct neigh_table *t, uint32_t i, uint64_t now,
-		     const struct neigh_ops *ops, struct dp_counters *c,
-		     unsigned int *sent)
+/* One slot on the pending list: send what it holds once answered, or
+ * ask again, or give up.  False once it is off the list. */
+static bool run_one(struct neigh_table *t, uint32_t i, uint64_t now,
+		    const struct neigh_ops *ops, struct dp_counters *c,
+		    unsigned int *sent)
 {
 	struct neigh_entry *e = &t->e[i];
 	struct neigh_hold *h = &t->hold[i];
 
-	if (!is_live(e) || (h->n == 0 && state_of(e) != NEIGH_ANSWERED))
+	if (!is_live(e))
 		return false;
 	if (state_of(e) != NEIGH_INCOMPLETE) {
 		*sent += send_to(e, h->m, h->n, ops);
@@ -410,7 +412,7 @@ static unsigned int run_pending(struct neigh_table *t, uint64_t now,
 	for (uint32_t j = 0; j < t->n_pending; j++) {
 		uint32_t i = t->pending[j];
 
-		if (run_held(t, i, now, ops, c, &sent))
+		if (run_one(t, i, now, ops, c, &sent))
 			t->pending[k++] = i;
 		else
 			t->hold[i].queued = 0;

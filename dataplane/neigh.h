@@ -105,7 +105,7 @@ struct neigh_entry {
 struct neigh_hold {
 	struct rte_mbuf *m[NEIGH_HOLD_MAX];
 	uint16_t n;
-	uint16_t queued; /* on the pending list */
+	uint16_t queued; /* on the pending list (being resolved) */
 };
 
 typedef uint64_t (*neigh_clock_fn)(void);
@@ -120,7 +120,7 @@ struct neigh_table {
 	struct rte_ring **ring; /* per worker: struct neigh_held, SP/SC */
 	/* Main lcore only. */
 	struct neigh_hold *hold;  /* per slot */
-	uint32_t *pending;        /* slots with packets held */
+	uint32_t *pending;        /* slots being resolved */
 	uint32_t n_pending;
 	uint32_t sweep;           /* next slot the ageing looks at */
 	uint32_t n_held;          /* packets held in all */

@@ -272,6 +272,17 @@ static void test_hold_limit_in_all(void **state)
 	assert_int_equal(ctr.neigh_held, NEIGH_HOLD_MAX + 3);
 	assert_int_equal(ctr.drop[DP_DROP_NO_NEIGH], NEIGH_HOLD_MAX - 1);
 	assert_int_equal(t->n_held, 3);
+
+	/* A neighbour none of whose packets could be held is still asked
+	 * again, and given up. */
+	t->hold_limit = 0;
+	hand(t, 0, RTE_BE32(0xc0000209), 30);
+	poll_at(t, 10 * RETRY);
+	assert_int_equal(ctr.drop[DP_DROP_NO_NEIGH], NEIGH_HOLD_MAX);
+	for (unsigned int r = 1; r <= NEIGH_MAX_REQUESTS; r++)
+		poll_at(t, (10 + r) * RETRY);
+	assert_int_equal(ctr.neigh_failed, 2); /* and OTHR4 */
+	assert_int_equal(n_sent, 1 + 2 * NEIGH_MAX_REQUESTS);
 }
 
 static void test_failed_resolution_frees(void **state)
