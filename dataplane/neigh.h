@@ -20,8 +20,9 @@
  * MAC hands the packet, with the key, to the main lcore on its own bounded
  * single-producer ring (full: the worker drops and counts it).  The main
  * lcore makes an INCOMPLETE entry, sends a broadcast ARP request or a
- * multicast NS, keeps at most NEIGH_HOLD_MAX packets per entry (drops and
- * counts the rest), and sends them in order once the answer comes.  The
+ * multicast NS, keeps at most NEIGH_HOLD_MAX packets per entry and
+ * NEIGH_HOLD_TOTAL in all (drops and counts the rest), and sends them in
+ * a worker's order once the answer comes.  The
  * answer makes the entry ANSWERED; the workers see the MAC only once the
  * held packets are out, so that their own packets cannot overtake them.
  * Only the main lcore touches the held packets.  Unanswered after
@@ -35,7 +36,11 @@
  * workers keep using that MAC; an answer makes it REACHABLE again,
  * silence removes it.  An entry nobody used is removed (evicted) instead.
  * A full probe chain also evicts its least recently used entry when that
- * one has been idle for a retry interval.
+ * one has been idle for a retry interval.  A new MAC learned without a
+ * confirmation (gratuitous ARP, unsolicited NA) is due for a probe at
+ * once.  XXX RFC 4861's STALE would wait for traffic before probing, and
+ * its DELAY for upper-layer hints; entries learned from hosts that talk
+ * to us are probed once even if we never send to them.
  */
 #ifndef ESPGW_DP_NEIGH_H
 #define ESPGW_DP_NEIGH_H
