@@ -6,6 +6,7 @@
 #include <rte_lcore.h>
 
 #include "log.h"
+#include "neigh.h"
 #include "port.h"
 #include "slowpath.h"
 
@@ -22,6 +23,9 @@ static unsigned int pool_size(const struct cfg_dataplane *dp)
 	n += dp->n_ports * lcores * (dp->rx_ring + dp->tx_ring);
 	n += dp->n_ports * 2 * TAP_RING;
 	n += dp->n_workers * SLOWPATH_RING_SIZE;
+	/* Packets waiting for a next hop: in the workers' hand-over rings
+	 * and held by the main lcore (neigh.h). */
+	n += dp->n_workers * NEIGH_HOLD_RING + NEIGH_HOLD_TOTAL;
 	n += lcores * (POOL_CACHE + 4u * dp->burst);
 	return rte_align32pow2(n) - 1;
 }

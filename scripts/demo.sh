@@ -100,8 +100,8 @@ swan_render "$it/e2e_roadwarrior.conf.template" "$NETNS_WORK/espgw.conf" \
 	$(espgw_conf_values) GW_ID=gw.espgw.test RW_ID=rw1.espgw.test \
 	PSK="$psk" || failed "configuration"
 espgw_start "$NETNS_WORK/espgw.conf" || failed "espgw did not start"
-# The office host greets its gateway: espgw-dataplane learns its MAC (it
-# drops, rather than queues, packets for a neighbour not yet resolved).
+# The office host reaches its gateway through the slow path (and
+# espgw-dataplane learns its MAC on the way).
 ip netns exec "$NS_OFFICE" ping -n -c 2 -i 0.2 -w 10 "$GW_PRIV" >/dev/null ||
 	failed "the office host cannot reach espgw ($GW_PRIV)"
 ctl show channel

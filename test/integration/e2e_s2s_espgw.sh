@@ -136,8 +136,8 @@ tap_up "$GA" "tawan$id" 192.0.2.1/24 &&
 	tap_up "$GA" "talan$id" 10.1.0.1/24 &&
 	tap_up "$GB" "tbwan$id" 192.0.2.2/24 &&
 	tap_up "$GB" "tblan$id" 10.2.0.1/24 || fail "taps did not come up"
-# The hosts make themselves known to their gateways: a data plane drops
-# what it would send to a neighbour it is still resolving.
+# The hosts reach their gateways through the slow path (and the data
+# planes learn their MACs on the way).
 ip netns exec "$HA" ping -n -c 2 -i 0.2 -w 10 10.1.0.1 >/dev/null &&
 	ip netns exec "$HB" ping -n -c 2 -i 0.2 -w 10 10.2.0.1 >/dev/null ||
 	fail "the hosts cannot ping their gateways"

@@ -118,8 +118,8 @@ swan_render "$here/e2e-s2s.conf.template" "$NETNS_WORK/espgw.conf" \
 	fail "espgw-control --check: $(cat "$NETNS_WORK/check.out")"
 t0=$SECONDS
 espgw_start "$NETNS_WORK/espgw.conf" || fail "see the logs"
-# The office host makes itself known to espgw-dataplane, which drops what
-# it would send to a neighbour it is still resolving.
+# The office host reaches its gateway through the slow path (and the data
+# plane learns its MAC on the way).
 nsx "$NS_OFFICE" ping -n -c 2 -i 0.2 -w 10 "$GW_PRIV" >/dev/null 2>&1 ||
 	fail "the office host cannot ping $GW_PRIV"
 
