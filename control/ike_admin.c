@@ -172,7 +172,7 @@ static int find(struct ike_engine *e, const struct target *t,
 
 	*f = (struct found){ .t = t };
 	ike_sa_walk(e, collect_one, f);
-	if (!f->nomem) {
+	if (!f->nomem && s->n) { /* qsort and bsearch want an array */
 		qsort(s->sa, s->n, sizeof(*s->sa), cmp_ptr);
 		for (size_t i = 0; i < f->hits.n; i++)
 			if (bsearch(&f->hits.sa[i], s->sa, s->n,
