@@ -263,6 +263,15 @@ struct cfg_route {
 	int port;           /* port index */
 };
 
+/* A neighbour whose MAC is configured (RouterOS /ip arp, /ipv6 neighbor
+ * with a static entry): never resolved, aged or replaced. */
+struct cfg_neighbour {
+	unsigned int line;
+	struct ip_addr addr; /* on the port's subnet */
+	uint8_t mac[6];      /* unicast */
+	int port;            /* port index */
+};
+
 enum cfg_direction {
 	CFG_DIR_IN,
 	CFG_DIR_OUT,
@@ -312,6 +321,8 @@ struct cfg_dataplane {
 	unsigned int n_ports;
 	struct cfg_route *routes;
 	unsigned int n_routes;
+	struct cfg_neighbour *neighbours;
+	unsigned int n_neighbours;
 	uint16_t main_lcore;
 	uint16_t workers[CFG_MAX_WORKERS]; /* lcore ids */
 	unsigned int n_workers;

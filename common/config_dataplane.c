@@ -153,6 +153,76 @@ static void read_route(struct cfg_obj *o, void *elem)
 	resolve_route_port(o, r);
 }
 
+/* ---- neighbours ---- */
+
+/* "02:00:5e:00:53:01" (or with dashes, as RouterOS and Windows print
+ * it): a unicast MAC, not all zeros. */
+static bool parse_mac(const char *s, uint8_t mac[6])
+{
+	unsigned int b[6];
+	char sep[5], end;
+	int n = sscanf(s, "%2x%c%2x%c%2x%c%2x%c%2x%c%2x%c", &b[0], &sep[0],
+		       &b[1], &sep[1], &b[2], &sep[2], &b[3], &sep[3], &b[4],
+		       &sep[4], &b[5], &end);
+	unsigned int any = 0;
+
+	if (n != 11 || strlen(s) != 17)
+		return false;
+	for (int i = 0; i < 5; i++)
+		if (sep[i] != sep[0] || (sep[0] != ':' && sep[0] != '-'))
+			return false;
+	for (int i = 0; i < 6; i++) {
+		mac[i] = (uint8_t)b[i];
+		any |= b[i];
+	}
+	return any && !(mac[0] & 1);
+}
+
+/* On a port's subnet, as a route's gateway is; port, if named, is it. */
+static void resolve_neighbour_port(struct cfg_obj *o,
+				   struct cfg_neighbour *nb)
+{
+	const struct cfg_dataplane *dp = &o->rd->cfg->dataplane;
+	char text[ADDR_STRLEN];
+	int on_link = port_on_link(dp, &nb->addr);
+
+	nb->port = -1;
+	if (on_link < 0)
+		obj_error(o, "address", "%s is on no port's subnet; expected "
+			  "a neighbour on a subnet of dataplane.ports",
+			  addr_format(&nb->addr, text));
+	else if (obj_ref(o, "port", CFG_NAMES("port", "dataplane.ports",
+					      dp->ports, dp->n_ports),
+			 &nb->port) && nb->port != on_link)
+		obj_error(o, "port", "\"%s\" is not on the neighbour's "
+			  "subnet; expected \"%s\"", dp->ports[nb->port].name,
+			  dp->ports[on_link].name);
+	nb->port = on_link;
+}
+
+static void read_neighbour(struct cfg_obj *o, void *elem)
+{
+	static const char *const keys[] = { "comment", "address",
+					    "mac_address", "port", NULL };
+	struct cfg_neighbour *nb = elem;
+	char mac[32] = "";
+
+	nb->line = obj_line(o);
+	obj_keys(o, keys);
+	if (!config_setting_get_member(o->set, "address"))
+		obj_missing(o, "address", "the neighbour's address");
+	obj_addr(o, "address", &nb->addr);
+	if (!config_setting_get_member(o->set, "mac_address"))
+		obj_missing(o, "mac_address", "its MAC address");
+	else if (obj_string(o, "mac_address", mac, sizeof(mac)) &&
+		 !parse_mac(mac, nb->mac))
+		obj_error(o, "mac_address", "\"%s\" is not a unicast MAC "
+			  "address; expected six hex bytes such as "
+			  "02:00:5e:00:53:01", mac);
+	if (nb->addr.family)
+		resolve_neighbour_port(o, nb);
+}
+
 /* ---- lcores and tuning ---- */
 
 static bool has_lcore(const struct cfg_dataplane *dp, uint16_t lcore)
@@ -275,7 +345,7 @@ void rd_dataplane(struct cfg_reader *rd, const config_setting_t *set)
 		"ports",   "routes",  "main_lcore",    "workers",
 		"burst",   "rx_ring", "tx_ring",       "replay_window",
 		"idle_sleep_us", "channel", "static_sas", "static_policies",
-		NULL
+		"neighbours", NULL
 	};
 	struct cfg_dataplane *dp = &rd->cfg->dataplane;
 	struct cfg_obj o;
@@ -290,6 +360,9 @@ void rd_dataplane(struct cfg_reader *rd, const config_setting_t *set)
 	dp->routes = rd_each(rd, set, "dataplane", "routes",
 			     sizeof(*dp->routes), 0, &dp->n_routes,
 			     read_route);
+	dp->neighbours = rd_each(rd, set, "dataplane", "neighbours",
+				 sizeof(*dp->neighbours), 0,
+				 &dp->n_neighbours, read_neighbour);
 	rd_static_sas(rd, set);
 	rd_static_policies(rd, set);
 }

@@ -177,6 +177,14 @@ static void describe_ports(const struct cfg_dataplane *dp, FILE *out)
 		fprintf(out, "    %s via %s on %s\n", prefix_format(&r->dst, a),
 			addr_format(&r->via, v), dp->ports[r->port].name);
 	}
+	for (unsigned int i = 0; i < dp->n_neighbours; i++) {
+		const struct cfg_neighbour *nb = &dp->neighbours[i];
+		const uint8_t *m = nb->mac;
+
+		fprintf(out, "  neighbour %s is %02x:%02x:%02x:%02x:%02x:%02x "
+			"on %s\n", addr_format(&nb->addr, a), m[0], m[1], m[2],
+			m[3], m[4], m[5], dp->ports[nb->port].name);
+	}
 	fprintf(out, "  main lcore %u, workers", dp->main_lcore);
 	for (unsigned int i = 0; i < dp->n_workers; i++)
 		fprintf(out, "%s%u", i ? "," : " ", dp->workers[i]);

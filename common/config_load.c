@@ -213,6 +213,7 @@ void cfg_free(struct espgw_config *cfg)
 	free(cfg->ipsec.identities);
 	free(dp->ports);
 	free(dp->routes);
+	free(dp->neighbours);
 	free(dp->static_sas);
 	free(dp->static_policies);
 	free(cfg->path);

@@ -162,6 +162,28 @@ static int check_lcores(const struct cfg_dataplane *dc)
 	return 0;
 }
 
+/* Neighbours with a configured MAC, before the workers start. */
+static int load_neighbours(struct dp *dp)
+{
+	const struct cfg_dataplane *dc = dp->dc;
+
+	for (unsigned int i = 0; i < dc->n_neighbours; i++) {
+		const struct cfg_neighbour *nb = &dc->neighbours[i];
+		struct rte_ether_addr mac;
+		struct neigh_key k;
+
+		memcpy(mac.addr_bytes, nb->mac, sizeof(nb->mac));
+		neigh_key_make(&k, (uint16_t)nb->port, nb->addr.family,
+			       nb->addr.bytes);
+		if (neigh_set_permanent(dp->neigh, &k, &mac) != 0) {
+			log_err("no room for neighbour %u of the "
+				"configuration", i + 1);
+			return -ENOSPC;
+		}
+	}
+	return 0;
+}
+
 static int create_tables(struct dp *dp)
 {
 	const struct cfg_dataplane *dc = dp->dc;
@@ -198,6 +220,7 @@ struct dp *dp_create(const struct espgw_config *cfg)
 	dp->dc = &cfg->dataplane;
 	if (check_lcores(dp->dc) != 0 || collect_local(dp) != 0 ||
 	    create_tables(dp) != 0 || load_routes(dp) != 0 ||
+	    load_neighbours(dp) != 0 ||
 	    port_set_open(&dp->ports, dp->dc) != 0) {
 		dp_destroy(dp);
 		return NULL;

@@ -174,6 +174,7 @@ static bool evictable(const struct neigh_table *t,
 		      const struct neigh_entry *e, uint64_t now)
 {
 	return state_of(e) >= NEIGH_REACHABLE &&
+	       state_of(e) != NEIGH_PERMANENT &&
 	       t->hold[slot_of(t, e)].n == 0 && idle_for(e, now) >= t->retry;
 }
 
@@ -252,6 +253,8 @@ static int learn(struct neigh_table *t, const struct neigh_key *k,
 	e = create ? find_or_insert(t, k, now) : find(t, k);
 	if (!e)
 		return create ? -ENOSPC : 0;
+	if (state_of(e) == NEIGH_PERMANENT)
+		return 0; /* the configuration's word is final */
 	/* The MAC goes to the workers once what is held has left. */
 	v = neigh_pack(mac, state_of(e) <= NEIGH_ANSWERED &&
 			    t->hold[slot_of(t, e)].queued ? NEIGH_ANSWERED
@@ -272,6 +275,18 @@ int neigh_update(struct neigh_table *t, const struct neigh_key *k,
 		 const struct rte_ether_addr *mac, bool create)
 {
 	return learn(t, k, mac, create, true);
+}
+
+int neigh_set_permanent(struct neigh_table *t, const struct neigh_key *k,
+			const struct rte_ether_addr *mac)
+{
+	struct neigh_entry *e = find_or_insert(t, k, t->clock());
+
+	if (!e)
+		return -ENOSPC;
+	__atomic_store_n(&e->mac_state, neigh_pack(mac, NEIGH_PERMANENT),
+			 __ATOMIC_RELEASE);
+	return 0;
 }
 
 /* Send a request for e (unicast to its MAC when probing).  Attempts are

@@ -64,6 +64,8 @@
 #define NEIGH_ANSWERED   2 /* MAC known, held packets not yet sent */
 #define NEIGH_REACHABLE  3 /* the MAC is usable and was confirmed */
 #define NEIGH_PROBE      4 /* the MAC is usable, being re-confirmed */
+#define NEIGH_PERMANENT  5 /* from the configuration: never aged, never
+			    * replaced by what ARP or NDP say */
 #define NEIGH_MAC_MASK   ((UINT64_C(1) << 48) - 1) /* of mac_state */
 
 /* How far a lookup probes; an insert that finds no slot this close fails. */
@@ -210,7 +212,7 @@ static inline struct neigh_entry *neigh_read(const struct neigh_table *t,
 
 /*
  * Worker: the MAC of (port, family, ip) into *mac and true when one is
- * usable (REACHABLE or PROBE); false otherwise.  The entry is marked used
+ * usable (REACHABLE, PROBE or PERMANENT); false otherwise.  The entry is marked used
  * at most once per retry interval, so that its cache line stays shared;
  * a mark that lands on a slot reused meanwhile only spares a new entry
  * from eviction once.
@@ -259,6 +261,16 @@ static inline bool neigh_hold(const struct neigh_table *t,
  */
 int neigh_update(struct neigh_table *t, const struct neigh_key *k,
 		 const struct rte_ether_addr *mac, bool create);
+
+/*
+ * Main lcore, before the workers start: k's MAC is mac for good (RouterOS
+ * /ip arp with a static entry, Linux "nud permanent"): never aged,
+ * evicted, probed or replaced by ARP and NDP.  For next hops that do not
+ * answer ARP (a traffic generator), or to pin a gateway's MAC.  0 or
+ * -ENOSPC.
+ */
+int neigh_set_permanent(struct neigh_table *t, const struct neigh_key *k,
+			const struct rte_ether_addr *mac);
 
 /* Main lcore: forget k, dropping (and counting in c, if not NULL) what
  * it held.  Returns whether there was an entry. */

@@ -235,6 +235,33 @@ static void test_site_to_site_pair_mirrors(void **state)
 	cfg_free(b);
 }
 
+/* Neighbours with a configured MAC: port by subnet, MAC in either
+ * spelling. */
+static void test_neighbours(void **state)
+{
+	static const uint8_t mac1[6] = { 0x02, 0, 0x5e, 0, 0x53, 0x01 };
+	static const uint8_t mac2[6] = { 0x0a, 0xbb, 0xcc, 0xdd, 0xee, 0xff };
+	struct espgw_config *cfg = text_ok(
+		"dataplane = { ports = (\n"
+		"{ name = \"lan\"; role = \"private\"; device = \"a\"; "
+		"addresses = [ \"10.0.0.1/24\" ]; },\n"
+		"{ name = \"wan\"; role = \"public\"; device = \"b\"; "
+		"addresses = [ \"192.0.2.1/24\", \"2001:db8::1/64\" ]; } );\n"
+		"neighbours = ( { address = \"192.0.2.254\"; mac_address = "
+		"\"02:00:5e:00:53:01\"; },\n { address = \"2001:db8::fe\"; "
+		"mac_address = \"0A-BB-CC-DD-EE-FF\"; port = \"wan\"; } ); };");
+	const struct cfg_dataplane *dp = &cfg->dataplane;
+
+	(void)state;
+	assert_int_equal(dp->n_neighbours, 2);
+	assert_int_equal(dp->neighbours[0].port, 1);
+	assert_memory_equal(dp->neighbours[0].mac, mac1, 6);
+	assert_int_equal(dp->neighbours[1].addr.family, ADDR_V6);
+	assert_int_equal(dp->neighbours[1].port, 1);
+	assert_memory_equal(dp->neighbours[1].mac, mac2, 6);
+	cfg_free(cfg);
+}
+
 /* The source of IKE from an initiator without local_address. */
 static void test_source_for(void **state)
 {
@@ -677,6 +704,22 @@ static void test_more_mistakes(void **state)
 		  "encap_dport" },
 		{ "dataplane = { static_sas = ( { name = \"s\"; spi = 255; "
 		  "} ); };", "spi: 255 is out of range" },
+		{ "dataplane = { ports = ( { name = \"a\"; role = \"public\"; "
+		  "device = \"d\"; addresses = \"192.0.2.1/24\"; } );\n"
+		  "neighbours = ( { address = \"198.51.100.1\"; mac_address "
+		  "= \"02:00:00:00:00:01\"; } ); };",
+		  ":2: dataplane.neighbours[0]: address: 198.51.100.1 is on no "
+		  "port's subnet" },
+		{ "dataplane = { ports = ( { name = \"a\"; role = \"public\"; "
+		  "device = \"d\"; addresses = \"192.0.2.1/24\"; } );\n"
+		  "neighbours = ( { address = \"192.0.2.9\"; mac_address = "
+		  "\"01:00:5e:00:00:01\"; } ); };",
+		  "mac_address: \"01:00:5e:00:00:01\" is not a unicast MAC" },
+		{ "dataplane = { neighbours = ( { address = \"192.0.2.9\"; "
+		  "mac_address = \"02:00:00:00:00:0g\"; } ); };",
+		  "is not a unicast MAC" },
+		{ "dataplane = { neighbours = ( { address = \"192.0.2.9\"; "
+		  "} ); };", "mac_address: missing" },
 		{ "control = { cookie_threshold = -1; };",
 		  "cookie_threshold: -1 is out of range" },
 		{ "control = { ike_fragment_size = 100; };",
@@ -823,6 +866,7 @@ int main(void)
 		cmocka_unit_test(test_site_to_site_pair_mirrors),
 		cmocka_unit_test(test_static_sas),
 		cmocka_unit_test(test_source_for),
+		cmocka_unit_test(test_neighbours),
 		cmocka_unit_test(test_each_mistake_is_named),
 		cmocka_unit_test(test_errors_never_quote_secrets),
 		cmocka_unit_test(test_all_errors_are_reported),

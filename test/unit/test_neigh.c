@@ -754,6 +754,33 @@ static void test_new_mac_replaces(void **state)
 	assert_int_equal(poll_at(t, 5 + REACH + 5 * RETRY), 0);
 }
 
+/* A configured neighbour: usable at once, never probed, aged, evicted or
+ * moved by what ARP says. */
+static void test_permanent_entry(void **state)
+{
+	struct neigh_table *t = *state;
+	struct rte_ether_addr mac;
+	struct neigh_key k;
+	rte_be32_t a = HOST4;
+
+	neigh_key_make(&k, 0, ADDR_V4, (const uint8_t *)&a);
+	assert_int_equal(neigh_set_permanent(t, &k, &mac_a), 0);
+	assert_true(resolve(t, HOST4, 1, &mac));
+	assert_true(rte_is_same_ether_addr(&mac, &mac_a));
+	/* A gratuitous ARP and a reply with another MAC change nothing. */
+	feed(t, arp(RTE_ARP_OP_REQUEST, &mac_b, HOST4, HOST4));
+	feed(t, arp(RTE_ARP_OP_REPLY, &mac_b, HOST4, OUR4));
+	for (uint64_t at = 2; at < 5 * REACH; at += REACH / 2) {
+		assert_int_equal(poll_at(t, at), 0); /* used or not */
+		if (at < 2 * REACH)
+			assert_true(resolve(t, HOST4, at, &mac));
+	}
+	assert_true(resolve(t, HOST4, now, &mac));
+	assert_true(rte_is_same_ether_addr(&mac, &mac_a));
+	assert_int_equal(n_sent, 0);
+	assert_int_equal(ctr.neigh_evicted + ctr.neigh_failed, 0);
+}
+
 static void test_arp_request_bytes(void **state)
 {
 	struct rte_mbuf *m = neigh_arp_request(mp, &our_mac, OUR4, HOST4, NULL);
@@ -1162,6 +1189,7 @@ int main(void)
 		T(test_unused_entry_evicted),
 		T(test_worker_clock_ahead),
 		T(test_new_mac_replaces),
+		T(test_permanent_entry),
 		cmocka_unit_test(test_arp_request_bytes),
 		T(test_ndp_miss_asks_once_per_interval),
 		T(test_ndp_ageing),
