@@ -9,10 +9,13 @@
  *      0xFF byte is a NAT keepalive, section 2.3; both go to the kernel)
  *   anything else for us: IKE on 500, ICMP, ARP, IPv4 broadcast and
  *     multicast, IPv6 multicast and link-local, fragments to us   -> SLOW
+ *   (IPv6: ESP and UDP are found behind extension headers too, see
+ *    ipv6_ext.h; a malformed chain to us is dropped as bad-ip-header)
  *   IP not for us, from either port                    -> DP_CLS_TRANSIT
  *   malformed, unicast for another MAC, other ethertypes -> DP_CLS_DROP
  *
- * On return, for IP packets m->l2_len and m->l3_len are set, m->packet_type
+ * On return, for IP packets m->l2_len and m->l3_len are set (for ESP to us
+ * over IPv6, l3_len covers the extension headers), m->packet_type
  * carries RTE_PTYPE_L3_IPV4 or _IPV6 (and RTE_PTYPE_TUNNEL_ESP,
  * RTE_PTYPE_L4_UDP for ESP in UDP), and Ethernet padding beyond the IP
  * length is trimmed.  Pure function of the packet and the address set: no
@@ -32,6 +35,7 @@
 #include <rte_udp.h>
 
 #include "counters.h"
+#include "ipv6_ext.h"
 
 #define CLASSIFY_MAX_LOCAL 32
 
@@ -148,6 +152,37 @@ static inline enum dp_class classify_ipv4(struct rte_mbuf *m,
 	return DP_CLS_SLOW;
 }
 
+/* IPv6 to us, len bytes from the fixed header: ESP or UDP behind the
+ * extension headers, if any. */
+static inline enum dp_class classify_local6(struct rte_mbuf *m, uint32_t len,
+					    enum dp_drop_reason *why)
+{
+	const uint8_t *ip = rte_pktmbuf_mtod_offset(m, const uint8_t *,
+						    RTE_ETHER_HDR_LEN);
+	uint32_t seg = rte_pktmbuf_data_len(m) - RTE_ETHER_HDR_LEN;
+	struct ipv6_ext x;
+
+	/* A chain that runs into a second segment counts as cut short. */
+	if (!ipv6_ext_skip(ip, RTE_MIN(len, seg), 0, &x))
+		return DP_CLS_DROP;
+	/* Fragments, as for IPv4: the kernel reassembles.  XXX ESP arriving
+	 * in fragments therefore never reaches the ESP core. */
+	if (x.frag)
+		return DP_CLS_SLOW;
+	if (x.proto != CLASSIFY_IPPROTO_ESP && x.proto != IPPROTO_UDP)
+		return DP_CLS_SLOW;
+	/* l3_len has 9 bits: a chain longer than 511 bytes cannot be
+	 * described to the ESP path.  XXX dropped, though well-formed. */
+	if (x.l4_off > 511)
+		return DP_CLS_DROP;
+	m->l3_len = x.l4_off;
+	if (x.proto == IPPROTO_UDP)
+		return classify_udp(m, RTE_ETHER_HDR_LEN + x.l4_off,
+				    len - x.l4_off, why);
+	m->packet_type |= RTE_PTYPE_TUNNEL_ESP;
+	return DP_CLS_ESP;
+}
+
 static inline enum dp_class classify_ipv6(struct rte_mbuf *m,
 					  const struct classify_local *l,
 					  enum dp_drop_reason *why)
@@ -179,16 +214,7 @@ static inline enum dp_class classify_ipv6(struct rte_mbuf *m,
 		return DP_CLS_SLOW;
 	if (!classify_is_local6(l, ip->dst_addr))
 		return DP_CLS_TRANSIT;
-	/* XXX Extension headers are not walked: ESP behind one (a fragment
-	 * header, say) goes to the kernel, which has no ESP and drops it. */
-	if (ip->proto == CLASSIFY_IPPROTO_ESP) {
-		m->packet_type |= RTE_PTYPE_TUNNEL_ESP;
-		return DP_CLS_ESP;
-	}
-	if (ip->proto == IPPROTO_UDP)
-		return classify_udp(m, RTE_ETHER_HDR_LEN + sizeof(*ip), plen,
-				    why);
-	return DP_CLS_SLOW;
+	return classify_local6(m, plen + sizeof(*ip), why);
 }
 
 /*

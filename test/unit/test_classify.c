@@ -261,6 +261,111 @@ static void test_malformed(void **state)
 	expect(m, DP_CLS_DROP, DP_DROP_BAD_IP);
 }
 
+/* Hop-by-hop, destination options and a routing header (segments left
+ * 0), 8 + 8 + 24 bytes; the routing header's Next Header at CHAIN_LAST. */
+static const uint8_t chain[40] = {
+	60, 0, 1, 4, 0, 0, 0, 0,
+	43, 0, 1, 4, 0, 0, 0, 0,
+	0, 2, 0, 0,
+};
+#define CHAIN_LAST 16
+
+/* IPv6 to dst: the chain (its first n bytes, the header ending there
+ * naming proto at byte last), then l4. */
+static struct rte_mbuf *ipv6_chain(const uint8_t *dst, size_t n, size_t last,
+				   uint8_t proto, const void *l4, size_t l4len)
+{
+	uint8_t buf[200] = { 0 };
+
+	assert_true(n + l4len <= sizeof(buf));
+	memcpy(buf, chain, n);
+	buf[last] = proto;
+	memcpy(buf + n, l4, l4len);
+	return ipv6(dst, IPV6_EXT_HOPOPTS, buf, n + l4len);
+}
+
+static void test_esp_behind_extension_headers(void **state)
+{
+	uint8_t udp[8 + sizeof(esp_hdr)] = { 0x11, 0x94, 0x11, 0x94, 0, 24 };
+	static const uint8_t marker[12] = { 0x11, 0x94, 0x11, 0x94, 0, 12 };
+	struct rte_mbuf *m;
+	enum dp_drop_reason why;
+
+	(void)state;
+	memcpy(udp + 8, esp_hdr, sizeof(esp_hdr));
+	m = ipv6_chain(our6, 40, CHAIN_LAST, 50, esp_hdr, sizeof(esp_hdr));
+	assert_int_equal(classify(m, &our_mac, &local, &why), DP_CLS_ESP);
+	/* The SPI is where the ESP path looks for it. */
+	assert_int_equal(m->l3_len, 80);
+	assert_memory_equal(rte_pktmbuf_mtod_offset(m, uint8_t *,
+						    m->l2_len + m->l3_len),
+			    esp_hdr, 8);
+	rte_pktmbuf_free(m);
+
+	/* ESP in UDP behind hop-by-hop alone; IKE's marker there too. */
+	m = ipv6_chain(our6, 8, 0, IPPROTO_UDP, udp, sizeof(udp));
+	assert_int_equal(classify(m, &our_mac, &local, &why),
+			 DP_CLS_ESP_UDP);
+	assert_int_equal(m->l3_len, 48);
+	rte_pktmbuf_free(m);
+	expect(ipv6_chain(our6, 8, 0, IPPROTO_UDP, marker, sizeof(marker)),
+	       DP_CLS_SLOW, 0);
+	/* MLD and the like (ICMPv6 behind a router alert) stay the
+	 * kernel's; ESP behind a chain to others is transit, unwalked. */
+	expect(ipv6_chain(our6, 8, 0, IPPROTO_ICMPV6, esp_hdr, 8),
+	       DP_CLS_SLOW, 0);
+	expect(ipv6_chain(other6, 40, CHAIN_LAST, 50, esp_hdr, 16),
+	       DP_CLS_TRANSIT, 0);
+}
+
+static void test_ipv6_fragment_to_us_goes_to_the_kernel(void **state)
+{
+	/* Hop-by-hop, then a first fragment (M set) of ESP. */
+	uint8_t frag[16 + sizeof(esp_hdr)] = { 44, 0, 1, 4, 0, 0, 0, 0,
+					       50, 0, 0, 1, 0, 0, 0, 7 };
+	struct rte_mbuf *m;
+	enum dp_drop_reason why;
+
+	(void)state;
+	memcpy(frag + 16, esp_hdr, sizeof(esp_hdr));
+	expect(ipv6(our6, 0, frag, sizeof(frag)), DP_CLS_SLOW, 0);
+	/* An atomic fragment (RFC 6946) is whole: ESP. */
+	frag[11] = 0;
+	m = ipv6(our6, 0, frag, sizeof(frag));
+	assert_int_equal(classify(m, &our_mac, &local, &why), DP_CLS_ESP);
+	assert_int_equal(m->l3_len, 56);
+	rte_pktmbuf_free(m);
+}
+
+static void test_malformed_chain(void **state)
+{
+	uint8_t bad[80];
+	struct rte_mbuf *m;
+
+	(void)state;
+	/* Every cut inside the chain, payload length to match. */
+	for (size_t n = 1; n < 40; n++)
+		expect(ipv6_chain(our6, n, 0, chain[0], esp_hdr, 0),
+		       DP_CLS_DROP, DP_DROP_BAD_IP);
+	/* Payload length shorter than the chain, frame long enough. */
+	m = ipv6_chain(our6, 40, CHAIN_LAST, 50, esp_hdr, sizeof(esp_hdr));
+	rte_pktmbuf_mtod_offset(m, struct rte_ipv6_hdr *, 14)->payload_len =
+		RTE_BE16(39);
+	expect(m, DP_CLS_DROP, DP_DROP_BAD_IP);
+	/* Hop-by-hop in second place. */
+	memcpy(bad, chain, 16);
+	bad[0] = 0;
+	expect(ipv6(our6, 0, bad, 16), DP_CLS_DROP, DP_DROP_BAD_IP);
+	/* Nine destination options headers before UDP: one too many;
+	 * eight are walked. */
+	memset(bad, 0, sizeof(bad));
+	for (int i = 0; i < 9; i++)
+		bad[8 * i] = 60;
+	bad[64] = IPPROTO_UDP;
+	expect(ipv6(our6, 60, bad, 80), DP_CLS_DROP, DP_DROP_BAD_IP);
+	expect(ipv6(our6, 60, bad + 8, 72), DP_CLS_SLOW, 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -271,6 +376,9 @@ int main(void)
 		cmocka_unit_test(test_transit),
 		cmocka_unit_test(test_padding_is_trimmed),
 		cmocka_unit_test(test_malformed),
+		cmocka_unit_test(test_esp_behind_extension_headers),
+		cmocka_unit_test(test_ipv6_fragment_to_us_goes_to_the_kernel),
+		cmocka_unit_test(test_malformed_chain),
 	};
 	int rc;
 
