@@ -6,7 +6,8 @@
  * Order of checks: outer header and lengths, SPI, replay window (before
  * the ICV, to drop replays cheaply), ICV, replay window update (only for
  * packets whose ICV verified), padding and next header, inner header.
- * Outer IPv4 fragments are dropped: XXX no reassembly.  UDP checksums of
+ * Outer fragments are dropped: XXX no reassembly.  Outer IPv6 extension
+ * headers before ESP are skipped (ipv6_ext.h).  UDP checksums of
  * ESP-in-UDP are not verified (the ICV covers the ESP payload).
  */
 #include "esp_inb.h"
@@ -15,6 +16,7 @@
 #include <rte_mbuf.h>
 
 #include "esp_pad.h"
+#include "ipv6_ext.h"
 
 #define IPV4_HDR_MIN 20
 #define IPV6_HDR_LEN 40
@@ -45,15 +47,21 @@ static inline uint8_t outer_ipv4(const uint8_t *ip, uint32_t dlen,
 	return ESP_DROP_NONE;
 }
 
-/* Outer IPv6.  XXX extension headers before ESP are not walked. */
+/* Outer IPv6: *hl covers the extension headers before ESP or UDP. */
 static inline uint8_t outer_ipv6(const uint8_t *ip, uint32_t dlen,
 				 uint32_t *hl, uint32_t *tot, uint8_t *proto)
 {
+	struct ipv6_ext x;
+
 	if (dlen < IPV6_HDR_LEN || ip[0] >> 4 != 6)
 		return ESP_DROP_MALFORMED;
-	*hl = IPV6_HDR_LEN;
 	*tot = IPV6_HDR_LEN + esp_ld16(ip + 4);
-	*proto = ip[6];
+	if (!ipv6_ext_skip(ip, RTE_MIN(dlen, *tot), 0, &x))
+		return ESP_DROP_MALFORMED;
+	if (x.frag)
+		return ESP_DROP_FRAGMENT;
+	*hl = x.l4_off;
+	*proto = x.proto;
 	return ESP_DROP_NONE;
 }
 
@@ -203,19 +211,19 @@ inb_tun(struct esp_sa *sa, struct rte_mbuf *m, struct esp_pkt *p, bool v6)
 }
 
 /*
- * Transport mode: the IP header moves up to the payload and takes the
- * next header.  XXX with NAT-T, TCP and UDP checksums of the payload are
- * not fixed up for the translated addresses (RFC 3948 section 3.1.2); the
- * original addresses (NAT-OA) are not known here.
+ * Transport mode: the IP header, with any IPv6 extension headers before
+ * ESP, moves up to the payload; the last Next Header field before ESP (or
+ * UDP) takes the trailer's.  XXX with NAT-T, TCP and UDP checksums of the
+ * payload are not fixed up for the translated addresses (RFC 3948 section
+ * 3.1.2); the original addresses (NAT-OA) are not known here.
  */
 static inline __rte_always_inline uint8_t
 inb_trs(struct esp_sa *sa, struct rte_mbuf *m, struct esp_pkt *p, bool v6)
 {
 	uint8_t *ip = rte_pktmbuf_mtod(m, uint8_t *);
 	uint8_t *pt = p->esp + ESP_HDR_LEN + sa->iv_len;
-	uint32_t ihl = v6 ? IPV6_HDR_LEN : (ip[0] & 0xfu) * 4u;
-	uint32_t shift = (uint32_t)(pt - ip) - ihl;
-	uint32_t len;
+	uint32_t ihl = (ip[0] & 0xfu) * 4u, shift, len;
+	struct ipv6_ext x;
 	uint8_t nh, why;
 
 	why = trailer(sa, p, &len, &nh);
@@ -223,13 +231,17 @@ inb_trs(struct esp_sa *sa, struct rte_mbuf *m, struct esp_pkt *p, bool v6)
 		return why;
 
 	if (v6) {
-		ip[6] = nh;
-		esp_st16(ip + 4, (uint16_t)len);
+		/* inb_parse walked this chain already: it holds. */
+		ipv6_ext_skip(ip, (uint32_t)(p->esp - ip), 0, &x);
+		ihl = x.l4_off;
+		ip[x.nh_off] = nh;
+		esp_st16(ip + 4, (uint16_t)(ihl - IPV6_HDR_LEN + len));
 	} else {
 		ip[9] = nh;
 		esp_st16(ip + 2, (uint16_t)(ihl + len));
 		esp_ipv4_csum_set(ip);
 	}
+	shift = (uint32_t)(pt - ip) - ihl;
 	memmove(ip + shift, ip, ihl);
 	rte_pktmbuf_adj(m, (uint16_t)shift);
 	rte_pktmbuf_trim(m, (uint16_t)(m->data_len - ihl - len));

@@ -19,6 +19,7 @@
 #include <rte_mbuf.h>
 
 #include "esp_pad.h"
+#include "ipv6_ext.h"
 
 #define IPV4_HDR_MIN 20
 #define IPV6_HDR_LEN 40
@@ -150,17 +151,41 @@ outb_tun(struct esp_sa *sa, struct rte_mbuf *m, struct esp_pkt *p, bool v6,
 }
 
 /*
- * Transport mode, section 3.1.1: the IP header stays in front and ESP (and
- * UDP) go between it and the payload.  XXX IPv6 extension headers are not
- * parsed: everything after the fixed header is protected, which is wrong
- * for hop-by-hop and routing headers.
+ * What stays in front of ESP in transport mode: the IPv4 header, or the
+ * IPv6 header with hop-by-hop, routing and fragment headers and the
+ * destination options among them (RFC 4303 section 3.1.1); destination
+ * options after the last of those go inside.  Sets *ihl and *nh_off, the
+ * byte that names what ESP will protect.
+ */
+static inline uint8_t trs_split(const uint8_t *ip, uint32_t len, bool v6,
+				uint32_t *ihl, uint32_t *nh_off)
+{
+	struct ipv6_ext x;
+
+	if ((ip[0] >> 4 == 6) != v6)
+		return ESP_DROP_MALFORMED; /* not the SA's family */
+	if (!v6) {
+		*ihl = (ip[0] & 0xfu) * 4u;
+		*nh_off = 9;
+		return ESP_DROP_NONE;
+	}
+	if (!ipv6_ext_skip(ip, len, 0, &x))
+		return ESP_DROP_MALFORMED;
+	*ihl = x.esp_off;
+	*nh_off = x.esp_nh_off;
+	return ESP_DROP_NONE;
+}
+
+/*
+ * Transport mode, section 3.1.1: the IP header (see trs_split) stays in
+ * front and ESP (and UDP) go between it and the payload.
  */
 static inline __rte_always_inline uint8_t
 outb_trs(struct esp_sa *sa, struct rte_mbuf *m, struct esp_pkt *p, bool v6,
 	 bool udp)
 {
 	uint32_t ins = sa->tmpl.len + sa->iv_len;
-	uint32_t len, ihl, total;
+	uint32_t len, ihl, nh_off, total;
 	uint8_t nh, tos, df, why;
 	uint8_t *ip;
 
@@ -168,10 +193,10 @@ outb_trs(struct esp_sa *sa, struct rte_mbuf *m, struct esp_pkt *p, bool v6,
 	if (why != ESP_DROP_NONE)
 		return why;
 	ip = rte_pktmbuf_mtod(m, uint8_t *);
-	if ((ip[0] >> 4 == 6) != v6)
-		return ESP_DROP_MALFORMED; /* not the SA's family */
-	ihl = v6 ? IPV6_HDR_LEN : (ip[0] & 0xfu) * 4u;
-	nh = v6 ? ip[6] : ip[9];
+	why = trs_split(ip, len, v6, &ihl, &nh_off);
+	if (why != ESP_DROP_NONE)
+		return why;
+	nh = ip[nh_off];
 	if (!make_room(m, ins, sa->blk_mask + ESP_TRAILER_LEN + sa->icv_len))
 		return ESP_DROP_NO_ROOM;
 	p->len = len;
@@ -185,11 +210,10 @@ outb_trs(struct esp_sa *sa, struct rte_mbuf *m, struct esp_pkt *p, bool v6,
 	total = ihl + ins + p->ct_len + sa->icv_len;
 	if (udp)
 		esp_st16(ip + ihl + 4, (uint16_t)(total - ihl));
+	ip[nh_off] = udp ? PROTO_UDP : PROTO_ESP;
 	if (v6) {
-		ip[6] = udp ? PROTO_UDP : PROTO_ESP;
 		esp_st16(ip + 4, (uint16_t)(total - IPV6_HDR_LEN));
 	} else {
-		ip[9] = udp ? PROTO_UDP : PROTO_ESP;
 		esp_st16(ip + 2, (uint16_t)total);
 		esp_ipv4_csum_set(ip);
 	}
@@ -221,16 +245,28 @@ static void post_none(struct rte_mbuf *m)
  * UDP over IPv6 needs a checksum (RFC 8200 section 8.1; RFC 3948 only
  * covers IPv4, where it is 0).  It covers the ciphertext, so it is computed
  * after the crypto job.  XXX costs a pass over the packet; NICs that offload
- * the UDP checksum would do it for free.
+ * the UDP checksum would do it for free.  In transport mode UDP may follow
+ * extension headers; the pseudo-header then takes the UDP length and
+ * protocol from a copy of the fixed header.  XXX behind a routing header
+ * the pseudo-header should carry the final destination (RFC 8200 8.1),
+ * not the fixed header's.
  */
 static void post_udp6(struct rte_mbuf *m)
 {
-	struct rte_ipv6_hdr *ip = rte_pktmbuf_mtod(m, struct rte_ipv6_hdr *);
-	uint8_t *udp = (uint8_t *)ip + IPV6_HDR_LEN;
+	uint8_t *ip = rte_pktmbuf_mtod(m, uint8_t *);
+	struct rte_ipv6_hdr ph;
+	struct ipv6_ext x;
+	uint8_t *udp;
 	uint16_t sum;
 
+	/* outb_trs built this chain: it holds. */
+	ipv6_ext_skip(ip, m->data_len, 0, &x);
+	udp = ip + x.l4_off;
+	memcpy(&ph, ip, sizeof(ph));
+	ph.proto = PROTO_UDP;
+	ph.payload_len = rte_cpu_to_be_16((uint16_t)(m->data_len - x.l4_off));
 	esp_st16(udp + 6, 0);
-	sum = rte_ipv6_udptcp_cksum(ip, udp);
+	sum = rte_ipv6_udptcp_cksum(&ph, udp);
 	memcpy(udp + 6, &sum, sizeof(sum)); /* already in network order */
 }
 

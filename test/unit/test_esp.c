@@ -1170,6 +1170,250 @@ static void test_install_rejects_bad_params(void **state)
 	assert_non_null(strstr(err, "family"));
 }
 
+/* ---- IPv6 extension headers around ESP ---- */
+
+#define EXT_HOP  0
+#define EXT_RT   43
+#define EXT_FRAG 44
+#define EXT_DST  60
+
+static uint16_t get16(const uint8_t *b)
+{
+	return (uint16_t)(b[0] << 8 | b[1]);
+}
+
+static void put16(uint8_t *b, size_t v)
+{
+	b[0] = (uint8_t)(v >> 8);
+	b[1] = (uint8_t)v;
+}
+
+/*
+ * Insert n extension headers after the fixed header of the IPv6 packet
+ * pkt: type[i] with 8 * (units[i] + 1) bytes (a fragment header: 8, an
+ * atomic one), options padded with PadN, a routing header of type 254
+ * with no segments left.  Returns the new length.
+ */
+static size_t ext_insert(uint8_t *pkt, size_t len, const uint8_t *type,
+			 const uint8_t *units, int n)
+{
+	uint8_t *nh = pkt + 6, last = pkt[6];
+	size_t at = 40, clen = 0;
+
+	for (int i = 0; i < n; i++)
+		clen += type[i] == EXT_FRAG ? 8u : (units[i] + 1u) * 8u;
+	memmove(pkt + 40 + clen, pkt + 40, len - 40);
+	for (int i = 0; i < n; i++) {
+		size_t hl = type[i] == EXT_FRAG ? 8u : (units[i] + 1u) * 8u;
+		uint8_t *h = pkt + at;
+
+		memset(h, 0, hl);
+		*nh = type[i];
+		if (type[i] == EXT_RT) {
+			h[1] = units[i];
+			h[2] = 254;
+		} else if (type[i] != EXT_FRAG) {
+			h[1] = units[i];
+			h[2] = 1; /* PadN */
+			h[3] = (uint8_t)(hl - 4);
+		}
+		nh = h;
+		at += hl;
+	}
+	*nh = last;
+	put16(pkt + 4, get16(pkt + 4) + clen);
+	return len + clen;
+}
+
+/* The oracle's packet for p with a hop-by-hop and a 16-byte destination
+ * options header before ESP (or UDP); what espgw must give back. */
+static void rx_ext_one(const struct esp_params *p, struct esp_sa *sa,
+		       int inner_fam, uint64_t seq)
+{
+	static const uint8_t type[] = { EXT_HOP, EXT_DST }, units[] = { 0, 1 };
+	struct oracle_opts o = { .seq = seq, .pad_len = -1, .nh = -1 };
+	uint8_t inner[512], want[512], buf[2048];
+	size_t len = make_inner(inner, inner_fam, 33, (uint32_t)seq, 0);
+	size_t wlen = len, n;
+	struct rte_mbuf *m;
+	uint8_t why;
+
+	memcpy(want, inner, len);
+	n = oracle_encap(p, &o, inner, len, buf, sizeof(buf));
+	assert_true(n > 0);
+	n = ext_insert(buf, n, type, units, 2);
+	/* Transport mode keeps the chain, now naming the payload's UDP. */
+	if (p->mode == ESP_MODE_TRANSPORT)
+		wlen = ext_insert(want, len, type, units, 2);
+	m = mbuf_of(buf, n);
+	why = run1(sa, &m, false);
+	if (why != 0)
+		fail_msg("espgw drops ESP behind extension headers: %s",
+			 esp_drop_name(why));
+	assert_int_equal(m->pkt_len, wlen);
+	assert_memory_equal(rte_pktmbuf_mtod(m, uint8_t *), want, wlen);
+	rte_pktmbuf_free(m);
+}
+
+static void test_ipv6_inbound_behind_extension_headers(void **state)
+{
+	static const size_t pick[] = { 0, 8 }; /* CBC + HMAC, GCM */
+	uint64_t seq = 1;
+
+	(void)state;
+	for (size_t s = 0; s < 2; s++)
+	for (int mode = ESP_MODE_TUNNEL; mode <= ESP_MODE_TRANSPORT; mode++)
+	for (int natt = 0; natt <= 1; natt++) {
+		struct esp_params p;
+		struct esp_sa *sa;
+
+		params_init(&p, suites[pick[s]].cipher, suites[pick[s]].integ,
+			    mode, 6, natt, false, ESP_DIR_IN);
+		sa = sa_new(&p);
+		rx_ext_one(&p, sa, 6, seq++);
+		if (mode == ESP_MODE_TUNNEL)
+			rx_ext_one(&p, sa, 4, seq++);
+		esp_sa_free(sa);
+	}
+	assert_pool_full();
+}
+
+/* The oracle's tunnel packet with the given chain before ESP, through
+ * r's SA; returns why. */
+static uint8_t rx_ext_send(struct rx *r, uint64_t seq, const uint8_t *type,
+			   const uint8_t *units, int n, int frag_om)
+{
+	struct oracle_opts o = { .seq = seq, .pad_len = -1, .nh = -1 };
+	uint8_t buf[2048];
+	size_t len = rx_build(r, &r->p, &o, buf);
+
+	len = ext_insert(buf, len, type, units, n);
+	for (size_t at = 40, i = 0; frag_om >= 0 && i < (size_t)n; i++) {
+		if (type[i] == EXT_FRAG)
+			put16(buf + at + 2, (size_t)frag_om);
+		at += type[i] == EXT_FRAG ? 8u : (units[i] + 1u) * 8u;
+	}
+	return rx_send_raw(r, buf, len);
+}
+
+static void test_ipv6_inbound_bad_chains(void **state)
+{
+	static const uint8_t frag[] = { EXT_HOP, EXT_FRAG }, fu[2] = { 0 };
+	static const uint8_t nine[9] = { EXT_DST, EXT_DST, EXT_DST, EXT_DST,
+					 EXT_DST, EXT_DST, EXT_DST, EXT_DST,
+					 EXT_DST };
+	static const uint8_t nu[9] = { 0 };
+	struct oracle_opts o = { .seq = 9, .pad_len = -1, .nh = -1 };
+	uint8_t buf[2048];
+	struct rx r;
+	size_t n;
+
+	(void)state;
+	params_init(&r.p, ALGO_AES_128_GCM, ALGO_INVALID, ESP_MODE_TUNNEL, 6,
+		    false, false, ESP_DIR_IN);
+	r.sa = sa_new(&r.p);
+	r.len = make_inner(r.inner, 6, 40, 3, 0);
+	/* First fragment (M), a later one, then an atomic one: whole. */
+	assert_int_equal(rx_ext_send(&r, 1, frag, fu, 2, 1),
+			 ESP_DROP_FRAGMENT);
+	assert_int_equal(rx_ext_send(&r, 2, frag, fu, 2, 185 << 3),
+			 ESP_DROP_FRAGMENT);
+	assert_int_equal(rx_ext_send(&r, 3, frag, fu, 2, 0), 0);
+	/* Eight headers are walked, nine are too many. */
+	assert_int_equal(rx_ext_send(&r, 4, nine, nu, 8, -1), 0);
+	assert_int_equal(rx_ext_send(&r, 5, nine, nu, 9, -1),
+			 ESP_DROP_MALFORMED);
+	/* A header longer than the packet. */
+	n = rx_build(&r, &r.p, &o, buf);
+	n = ext_insert(buf, n, nine, nu, 1);
+	buf[41] = 200;
+	assert_int_equal(rx_send_raw(&r, buf, n), ESP_DROP_MALFORMED);
+	assert_int_equal(drops(r.sa, ESP_DROP_FRAGMENT), 2);
+	assert_int_equal(drops(r.sa, ESP_DROP_MALFORMED), 2);
+	esp_sa_free(r.sa);
+	assert_pool_full();
+}
+
+/*
+ * Transport mode over IPv6 with hop-by-hop, destination options, routing
+ * and destination options again before UDP: ESP goes after the routing
+ * header (RFC 4303 3.1.1), the last destination options go inside.  With
+ * those 40 bytes in front taken out, the oracle must open the packet.
+ */
+static void tx_ext_one(uint16_t cipher, uint16_t integ, bool natt)
+{
+	static const uint8_t type[] = { EXT_HOP, EXT_DST, EXT_RT, EXT_DST };
+	static const uint8_t units[] = { 0, 0, 2, 1 };
+	static struct oracle_out r;
+	uint8_t inner[512], cut[2048], want[512];
+	size_t len = make_inner(inner, 6, 50, 7, 0), n;
+	struct esp_params p;
+	struct esp_sa *sa;
+	struct rte_mbuf *m;
+	const uint8_t *out;
+
+	params_init(&p, cipher, integ, ESP_MODE_TRANSPORT, 6, natt, false,
+		    ESP_DIR_OUT);
+	sa = sa_new(&p);
+	len = ext_insert(inner, len, type, units, 4); /* UDP at 96 */
+	m = mbuf_of(inner, len);
+	assert_int_equal(run1(sa, &m, true), 0);
+	out = rte_pktmbuf_mtod(m, const uint8_t *);
+	n = m->pkt_len;
+
+	/* In front, untouched but for the lengths and the routing
+	 * header's Next Header. */
+	assert_memory_equal(out, inner, 4);
+	assert_int_equal(get16(out + 4), n - 40);
+	assert_memory_equal(out + 6, inner + 6, 80 - 6 - 24);
+	assert_int_equal(out[56], natt ? 17 : 50);
+	assert_memory_equal(out + 57, inner + 57, 80 - 57);
+
+	memcpy(cut, out, 40);
+	cut[6] = out[56];
+	memcpy(cut + 40, out + 80, n - 80);
+	put16(cut + 4, n - 80);
+	if (oracle_decap(&p, 0, cut, n - 40, &r) < 0)
+		fail_msg("oracle rejects ESP after a routing header: %s",
+			 r.err);
+	/* What ESP protected: the last destination options and UDP. */
+	memcpy(want, inner, 40);
+	want[6] = EXT_DST;
+	memcpy(want + 40, inner + 80, len - 80);
+	put16(want + 4, len - 80);
+	assert_int_equal(r.len, len - 40);
+	assert_memory_equal(r.pkt, want, len - 40);
+	rte_pktmbuf_free(m);
+	esp_sa_free(sa);
+}
+
+static void test_ipv6_transport_esp_after_routing_header(void **state)
+{
+	static const uint8_t dst[] = { EXT_DST }, du[] = { 0 };
+	uint8_t inner[512];
+	struct esp_params p;
+	struct esp_sa *sa;
+	struct rte_mbuf *m;
+	size_t len;
+
+	(void)state;
+	for (int natt = 0; natt <= 1; natt++) {
+		tx_ext_one(ALGO_AES_256_GCM, ALGO_INVALID, natt);
+		tx_ext_one(ALGO_AES_128_CBC, ALGO_HMAC_SHA256_128, natt);
+	}
+	/* A chain the walker refuses: a header longer than the packet. */
+	params_init(&p, ALGO_AES_256_GCM, ALGO_INVALID, ESP_MODE_TRANSPORT,
+		    6, false, false, ESP_DIR_OUT);
+	sa = sa_new(&p);
+	len = make_inner(inner, 6, 10, 7, 0);
+	len = ext_insert(inner, len, dst, du, 1);
+	inner[41] = 9;
+	m = mbuf_of(inner, len);
+	assert_int_equal(run1(sa, &m, true), ESP_DROP_MALFORMED);
+	esp_sa_free(sa);
+	assert_pool_full();
+}
+
 /* ---- EAL once for the program ---- */
 
 static int setup(void **state)
@@ -1222,6 +1466,9 @@ int main(void)
 		cmocka_unit_test(test_nat_mapping_update),
 		cmocka_unit_test(test_large_mixed_burst),
 		cmocka_unit_test(test_install_rejects_bad_params),
+		cmocka_unit_test(test_ipv6_inbound_behind_extension_headers),
+		cmocka_unit_test(test_ipv6_inbound_bad_chains),
+		cmocka_unit_test(test_ipv6_transport_esp_after_routing_header),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
