@@ -10,6 +10,7 @@
 #include <rte_malloc.h>
 
 #include "esp_crypto.h"
+#include "ipv6_ext.h"
 
 #define SPD_MAX_POLICIES 4096
 
@@ -102,6 +103,31 @@ static void ports_get(const struct rte_mbuf *m, uint32_t off,
 	k->dport = esp_ld16(l4 + 2);
 }
 
+/*
+ * The upper-layer protocol and ports behind IPv6's extension headers (RFC
+ * 4301 section 4.4.1.1); false for a malformed chain.  A non-initial
+ * fragment has none: its ports are OPAQUE, 0 here.  XXX so a port range
+ * that starts at 0 matches it too, not only "any"; spd_key would need a
+ * flag to tell OPAQUE from port 0.
+ */
+static bool key_get6(const struct rte_mbuf *m, uint32_t off,
+		     struct spd_key *k)
+{
+	const uint8_t *pkt = rte_pktmbuf_mtod(m, const uint8_t *);
+	uint32_t end = off + 40u + esp_ld16(pkt + off + 4);
+	struct ipv6_ext x;
+
+	if (!ipv6_ext_skip(pkt, RTE_MIN(end, rte_pktmbuf_data_len(m)), off,
+			   &x))
+		return false;
+	k->proto = x.proto;
+	if (x.frag_later)
+		k->sport = k->dport = 0;
+	else
+		ports_get(m, x.l4_off, k);
+	return true;
+}
+
 bool spd_key_get(const struct rte_mbuf *m, uint32_t off, struct spd_key *k)
 {
 	uint32_t len = rte_pktmbuf_data_len(m);
@@ -126,14 +152,10 @@ bool spd_key_get(const struct rte_mbuf *m, uint32_t off, struct spd_key *k)
 	}
 	if (ip[0] >> 4 != 6 || len < off + 40)
 		return false;
-	/* XXX Extension headers are not walked: the next header is taken
-	 * as the upper-layer protocol. */
 	k->family = ADDR_V6;
-	k->proto = ip[6];
 	memcpy(k->src, ip + 8, 16);
 	memcpy(k->dst, ip + 24, 16);
-	ports_get(m, off + 40, k);
-	return true;
+	return key_get6(m, off, k);
 }
 
 static inline bool prefix_match(const struct ip_prefix *p, uint8_t family,

@@ -215,6 +215,132 @@ static void test_flush_keeps(void **state)
 	spd_free(spd);
 }
 
+/* IPv6 2001:db8:1::2 -> 2001:db8:2::9 at offset off of a fresh mbuf:
+ * first Next Header nh, then ext (elen bytes, Next Header bytes filled
+ * in), then TCP or UDP ports sp -> dpt and 8 more bytes.  spd_key_get's
+ * answer in *ok. */
+static struct spd_key key6(uint32_t off, uint8_t nh, const uint8_t *ext,
+			   size_t elen, uint16_t sp, uint16_t dpt, bool *ok)
+{
+	struct rte_mbuf *m = rte_pktmbuf_alloc(mp);
+	uint8_t ip[256] = { 0x60 };
+	struct ip_addr s, d;
+	struct spd_key k;
+	size_t len = 40 + elen + 12;
+	char *data;
+
+	assert_non_null(m);
+	assert_true(len <= sizeof(ip));
+	assert_true(addr_parse("2001:db8:1::2", &s));
+	assert_true(addr_parse("2001:db8:2::9", &d));
+	ip[5] = (uint8_t)(len - 40);
+	ip[6] = nh;
+	memcpy(ip + 8, s.v6, 16);
+	memcpy(ip + 24, d.v6, 16);
+	memcpy(ip + 40, ext, elen);
+	ip[40 + elen] = (uint8_t)(sp >> 8);
+	ip[41 + elen] = (uint8_t)sp;
+	ip[42 + elen] = (uint8_t)(dpt >> 8);
+	ip[43 + elen] = (uint8_t)dpt;
+	data = rte_pktmbuf_append(m, (uint16_t)(off + len));
+	assert_non_null(data);
+	memset(data, 0xee, off);
+	rte_memcpy(data + off, ip, len);
+	memset(&k, 0, sizeof(k));
+	*ok = spd_key_get(m, off, &k);
+	rte_pktmbuf_free(m);
+	return k;
+}
+
+/* Hop-by-hop, destination options, routing (no segments left): 40
+ * bytes; the routing header names UDP. */
+static const uint8_t chain[40] = {
+	60, 0, 1, 4, 0, 0, 0, 0,
+	43, 0, 1, 4, 0, 0, 0, 0,
+	17, 2, 254, 0,
+};
+
+static void test_ipv6_ports_behind_extension_headers(void **state)
+{
+	struct spd *spd = spd_create("t_ext", 64, SOCKET_ID_ANY, NULL);
+	struct spd_policy p = policy(1, 0, SPD_DISCARD, "2001:db8:1::/48",
+				     "2001:db8:2::/48");
+	struct spd_key k;
+	struct esp_sa *sa = NULL;
+	uint8_t bad[40];
+	bool ok;
+
+	(void)state;
+	assert_non_null(spd);
+	for (uint32_t off = 0; off <= 14; off += 14) {
+		k = key6(off, 0, chain, sizeof(chain), 1234, 53, &ok);
+		assert_true(ok);
+		assert_int_equal(k.family, ADDR_V6);
+		assert_int_equal(k.proto, 17);
+		assert_int_equal(k.sport, 1234);
+		assert_int_equal(k.dport, 53);
+	}
+	/* A policy for UDP to port 53 sees the packet. */
+	p.sel.proto = 17;
+	p.sel.rport_lo = p.sel.rport_hi = 53;
+	assert_int_equal(spd_add(spd, &p), 0);
+	assert_int_equal(spd_lookup(spd, &k, &sa), SPD_DISCARD);
+	k = key6(0, 17, NULL, 0, 1234, 54, &ok);
+	assert_int_equal(spd_lookup(spd, &k, &sa), SPD_BYPASS);
+
+	/* Malformed chains: hop-by-hop second, a header past the end. */
+	memcpy(bad, chain, sizeof(bad));
+	bad[0] = 0;
+	key6(0, 0, bad, sizeof(bad), 1, 2, &ok);
+	assert_false(ok);
+	memcpy(bad, chain, sizeof(bad));
+	bad[17] = 9; /* 80 bytes */
+	key6(0, 0, bad, sizeof(bad), 1, 2, &ok);
+	assert_false(ok);
+	spd_free(spd);
+}
+
+/* RFC 4301 4.4.1.1: a non-initial fragment's ports are OPAQUE, so it
+ * matches only a policy for any port, even where its data would read as
+ * the right ports. */
+static void test_ipv6_non_initial_fragment_is_opaque(void **state)
+{
+	struct spd *spd = spd_create("t_frag", 64, SOCKET_ID_ANY, NULL);
+	struct spd_policy p = policy(1, 0, SPD_ENCRYPT, "2001:db8:1::/48",
+				     "2001:db8:2::/48");
+	uint8_t frag[16] = { 44, 0, 1, 4, 0, 0, 0, 0,
+			     6, 0, 0x05, 0xc9, 0, 0, 0, 1 }; /* 185, M */
+	struct esp_sa *sa = NULL;
+	struct spd_key k;
+	bool ok;
+
+	(void)state;
+	assert_non_null(spd);
+	p.sel.proto = 6;
+	p.sel.rport_lo = p.sel.rport_hi = 443;
+	p.sa_id = 8;
+	assert_int_equal(spd_add(spd, &p), 0);
+	assert_int_equal(spd_bind_sa(spd, 8, sa1), 1);
+	p = policy(2, 5, SPD_DISCARD, "2001:db8:1::/48", "2001:db8:2::/48");
+	p.sel.proto = 6;
+	assert_int_equal(spd_add(spd, &p), 0);
+
+	k = key6(0, 0, frag, sizeof(frag), 443, 443, &ok);
+	assert_true(ok);
+	assert_int_equal(k.proto, 6);
+	assert_int_equal(k.sport, 0);
+	assert_int_equal(k.dport, 0);
+	assert_int_equal(spd_lookup(spd, &k, &sa), SPD_DISCARD);
+	/* The first fragment carries the TCP header: port 443. */
+	frag[10] = 0, frag[11] = 1;
+	k = key6(0, 0, frag, sizeof(frag), 443, 443, &ok);
+	assert_true(ok);
+	assert_int_equal(k.dport, 443);
+	assert_int_equal(spd_lookup(spd, &k, &sa), SPD_ENCRYPT);
+	assert_ptr_equal(sa, sa1);
+	spd_free(spd);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -223,6 +349,8 @@ int main(void)
 		cmocka_unit_test(test_lookup_order),
 		cmocka_unit_test(test_vip_and_inbound),
 		cmocka_unit_test(test_flush_keeps),
+		cmocka_unit_test(test_ipv6_ports_behind_extension_headers),
+		cmocka_unit_test(test_ipv6_non_initial_fragment_is_opaque),
 	};
 	int rc;
 
