@@ -81,13 +81,12 @@ render() { # a|b PASSIVE WAN PEER LAN LOCAL_NET REMOTE_NET MY PEER_ID
 		PSK="$PSK" CHANNEL="e2es2s$g$id" \
 		CTL_SOCKET="$work/ctl_$g.sock" || return 1
 	# A finds a silent B within seconds (step 10): 3 s of no ESP from B,
-	# then a probe tried 3 times (0.5 s, then 1 s, then 2 s apart).
+	# then a probe sent at 0, 0.5 and 1.5 s and given up at 3.5 s.
 	# B keeps the template's DPD, so that only INITIAL_CONTACT cleans
 	# up after A's restart in step 6.
 	if [[ $g == a ]]; then
-		sed -i -e 's/dpd_interval = 120;/dpd_interval = 3;/' -e \
-			's/dpd_maximum_failures = 5;/dpd_maximum_failures = 3;/' \
-			"$work/a.conf" &&
+		sed -i -e 's/dpd_interval = 120;/dpd_interval = 3;/' \
+			-e 's/_failures = 5;/_failures = 3;/' "$work/a.conf" &&
 			grep -q 'dpd_interval = 3;' "$work/a.conf" &&
 			grep -q 'dpd_maximum_failures = 3;' "$work/a.conf" ||
 			return 1
@@ -215,6 +214,11 @@ ping_rounds() {
 # rounds_past N: ping_rounds A -> B has written more than N summaries.
 rounds_past() {
 	(($(wc -l <"$work/ping9.a") > $1))
+}
+
+# flushes_past N: B's data plane has logged more than N flushes.
+flushes_past() {
+	(($(grep -c 'flushed its state' "$work/dp_b.err") > $1))
 }
 
 # sent_got OUT: "SENT RECEIVED" of ping_rounds' summaries.
@@ -412,6 +416,7 @@ echo "ok 9 - rekey child and rekey ike on B: new CHILD and IKE SPIs on" \
 # the SAs it has (DESIGN, decision 2).
 ike_old=$(ike_spis a)
 n_gone=$(grep -c 'IKE SA gone' "$work/control_a.log")
+n_flush=$(grep -c 'flushed its state' "$work/dp_b.err")
 kill -KILL "$pid_cb"
 wait_for 50 eval "! kill -0 $pid_cb" || fail "(10) B's control did not die"
 wait "$pid_cb" 2>/dev/null
@@ -427,6 +432,8 @@ out=$(ip netns exec "$HA" ping -n -c 5 -i 0.1 -W 2 -w 20 10.2.0.2 2>&1) &&
 mv "$work/control_b.log" "$work/control_b.killed.log"
 start_control b "$GB" || fail_ike "(10) espgw-control B did not come up again"
 t0=$SECONDS
+wait_for 50 flushes_past "$n_flush" ||
+	fail "(10) B's data plane was not flushed on the new attach"
 p10=
 for h in "$HA 10.2.0.2" "$HB 10.1.0.2"; do
 	read -r ns dst <<<"$h"
