@@ -85,9 +85,12 @@ struct spd *spd_create(const char *name, uint32_t max_vips, int socket,
 void spd_free(struct spd *spd);
 
 /*
- * Fill k from the IP packet at offset off of m.  False when the header is
- * truncated.  Ports of non-first fragments are 0 (RFC 4301 section 4.4.1:
- * OPAQUE), and so match only "any port".
+ * Fill k from the IP packet at offset off of m, the protocol and ports
+ * from behind any IPv6 extension headers (ipv6_ext.h).  False when the
+ * header is truncated or the extension-header chain malformed: the
+ * packet is discarded.  Ports of non-first fragments are 0 (RFC 4301
+ * section 4.4.1: OPAQUE).  XXX they then also match a port range that
+ * starts at 0, not only "any port"; a flag in spd_key would tell.
  */
 bool spd_key_get(const struct rte_mbuf *m, uint32_t off, struct spd_key *k);
 
