@@ -253,6 +253,14 @@ static inline bool neigh_hold(const struct neigh_table *t,
 	return rte_ring_sp_enqueue_elem(t->ring[worker], &h, sizeof(h)) == 0;
 }
 
+/* What an ARP or NDP frame did to the table. */
+enum neigh_arp_result {
+	NEIGH_ARP_MALFORMED,
+	NEIGH_ARP_IGNORED, /* probe, not for us, or a table full */
+	NEIGH_ARP_SAME,    /* confirmed, or told us what we had */
+	NEIGH_ARP_LEARNED, /* created or changed an entry */
+};
+
 /*
  * Main lcore: set the MAC of k and count it confirmed.  With create false,
  * only an existing entry is changed.  Returns 1 when an entry was created
@@ -261,6 +269,18 @@ static inline bool neigh_hold(const struct neigh_table *t,
  */
 int neigh_update(struct neigh_table *t, const struct neigh_key *k,
 		 const struct rte_ether_addr *mac, bool create);
+
+/*
+ * Main lcore, for the ARP and NDP parsers (neigh_arp.c, neigh_ndp.c):
+ * what a message said of k.  create: it may make an entry (the message
+ * was for us); confirm: it proves k reachable (a reply to us, a solicited
+ * NA); override: it may replace another MAC (always for ARP; NDP's O
+ * flag, RFC 4861 section 7.2.5).
+ */
+enum neigh_arp_result neigh_learn(struct neigh_table *t,
+				  const struct neigh_key *k,
+				  const struct rte_ether_addr *mac, bool create,
+				  bool confirm, bool override);
 
 /*
  * Main lcore, before the workers start: k's MAC is mac for good (RouterOS
@@ -300,14 +320,6 @@ struct neigh_ops {
  */
 unsigned int neigh_poll(struct neigh_table *t, const struct neigh_ops *ops,
 			struct dp_counters *c);
-
-/* What an ARP or NDP frame did to the table. */
-enum neigh_arp_result {
-	NEIGH_ARP_MALFORMED,
-	NEIGH_ARP_IGNORED, /* probe, not for us, or a table full */
-	NEIGH_ARP_SAME,    /* confirmed, or told us what we had */
-	NEIGH_ARP_LEARNED, /* created or changed an entry */
-};
 
 /*
  * Main lcore: learn from an ARP frame received on port.  Existing entries
