@@ -146,6 +146,7 @@ static inline void handoff(struct ipsec_hooks *h, struct ipsec_counters *c,
 		return;
 	}
 	r = h->ring[owner * h->n_ports + col];
+	m->ol_flags |= worker_rx_again;
 	if (rte_ring_mp_enqueue(r, m) != 0)
 		count_drop(c, m, ESP_DROP_RING_FULL);
 	else
@@ -271,8 +272,10 @@ struct ipsec_hooks *ipsec_hooks_create(struct sa_table *t,
 	struct ipsec_hooks *h = rte_zmalloc_socket("ipsec_hooks", sizeof(*h),
 						   0, socket);
 
-	if (!h)
+	if (!h || worker_rx_again_register() != 0) {
+		rte_free(h);
 		return NULL;
+	}
 	h->t = t;
 	h->sad = sa_table_sad(t);
 	h->spd = sa_table_spd(t);

@@ -12,8 +12,9 @@
  * ethdev RX callback on its own queues of that port, so it is classified
  * and decapsulated there as if received there.  RSS or af_packet fanout
  * keeps one outer flow on one queue, so hand-offs are the exception; they
- * are counted (handoff), and a full ring drops (ring-full).  XXX Handed-off
- * packets count twice in the port's RX counters.
+ * are counted (handoff), and a full ring drops (ring-full).  A handed-off
+ * packet is marked (worker_rx_again) so that the port's RX counters take
+ * it once, on the worker it first arrived at.
  *
  * Thread-safety: the hooks run on the workers, each with its own crypto
  * context and counter block; the tables are read under the frame's RCU.

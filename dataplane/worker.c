@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 #include <rte_cycles.h>
+#include <rte_errno.h>
 #include <rte_ethdev.h>
+#include <rte_mbuf_dyn.h>
 #include <rte_pause.h>
 
 #include "neigh.h"
@@ -11,6 +13,21 @@
 
 /* Empty polls in a row before a worker with idle_sleep_us naps. */
 #define WORKER_IDLE_POLLS 256
+
+uint64_t worker_rx_again;
+
+int worker_rx_again_register(void)
+{
+	static const struct rte_mbuf_dynflag desc = {
+		.name = "espgw_rx_again",
+	};
+	int bit = rte_mbuf_dynflag_register(&desc);
+
+	if (bit < 0)
+		return -rte_errno;
+	worker_rx_again = RTE_BIT64(bit);
+	return 0;
+}
 
 /* Packets on their way out, per port, for one received burst. */
 struct txbuf {
@@ -250,16 +267,24 @@ unsigned int worker_poll(struct worker_ctx *w)
 		uint16_t n = rte_eth_rx_burst(p->id, w->rxq[q].queue, pkts,
 					      w->burst);
 		uint64_t bytes = 0;
+		uint16_t again = 0;
 
 		if (!n)
 			continue;
 		/* The hooks and the slow path go by m->port, which not every
 		 * PMD sets (net_ring leaves RTE_MBUF_PORT_INVALID). */
 		for (uint16_t i = 0; i < n; i++) {
-			pkts[i]->port = p->id;
-			bytes += rte_pktmbuf_pkt_len(pkts[i]);
+			struct rte_mbuf *m = pkts[i];
+
+			m->port = p->id;
+			if (unlikely(m->ol_flags & worker_rx_again)) {
+				m->ol_flags &= ~worker_rx_again;
+				again++;
+				continue;
+			}
+			bytes += rte_pktmbuf_pkt_len(m);
 		}
-		CTR_ADD(w->ctr->port[w->rxq[q].port].rx_packets, n);
+		CTR_ADD(w->ctr->port[w->rxq[q].port].rx_packets, n - again);
 		CTR_ADD(w->ctr->port[w->rxq[q].port].rx_bytes, bytes);
 		process(w, p, pkts, n, &r);
 		total += n;

@@ -23,6 +23,16 @@
 /* (port, queue) pairs one worker may poll. */
 #define WORKER_MAX_QUEUES 64
 
+/*
+ * Marks a packet that one worker put back into another worker's receive
+ * path (the ESP core's hand-off, ipsec_hooks.h).  The port's RX counters
+ * took it when it first arrived, so the worker that receives it again
+ * clears the mark and leaves it out of them.  A dynamic mbuf flag: 0, and
+ * so never set, until worker_rx_again_register() on the main lcore.
+ */
+extern uint64_t worker_rx_again;
+int worker_rx_again_register(void);
+
 struct esp_sa; /* the ESP core's */
 
 enum worker_verdict {

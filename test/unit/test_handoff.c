@@ -366,6 +366,10 @@ static void test_handoff_once(void **state)
 		assert_int_equal(seen[i], 1);
 	assert_int_equal(r->ctr[1].forwarded, N);
 	assert_int_equal(r->ctr[0].forwarded, 0);
+	/* The port received each packet once, at worker 0. */
+	assert_int_equal(r->ctr[0].port[0].rx_packets, N);
+	assert_int_equal(r->ctr[1].port[0].rx_packets, 0);
+	assert_int_equal(r->ctr[1].port[0].rx_bytes, 0);
 	ipsec_hooks_counters(r->h, &c);
 	assert_int_equal(c.handoff, N);
 	assert_int_equal(c.esp_in, N);
