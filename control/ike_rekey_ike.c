@@ -14,10 +14,12 @@
  * that finished its rekey before seeing ours answers ours with
  * TEMPORARY_FAILURE and deletes the old IKE SA, our rekey with it.
  *
+ * An IKE SA whose CHILD SAs another took over (the old one, or the
+ * peer's redundant one) waits IKE_REKEYED_WAIT_MS for the peer's DELETE,
+ * then is deleted by us: a peer that vanished mid-rekey leaves nothing.
+ *
  * XXX A DELETE of the peer's redundant IKE SA that overtakes the answer
- * to our rekey (reordering) takes the CHILD SAs with it.  An IKE SA left
- * for the peer to delete (the old one, or the peer's redundant one) runs
- * no timer: if that DELETE never comes, it stays until restart.
+ * to our rekey (reordering) takes the CHILD SAs with it.
  */
 #include <endian.h>
 #include <string.h>
@@ -82,10 +84,33 @@ void ike_rekey_ike_schedule(struct ike_sa *sa)
 	sa->ike_rekey_timer = ike_timer(sa->eng, life, on_lifetime, sa);
 }
 
+/* The old IKE SA outlived the wait for the peer's DELETE: delete it
+ * ourselves.  One with a DELETE of ours under way ends with that
+ * exchange (answered, or given up after its retransmissions). */
+static void on_rekeyed_wait(void *arg)
+{
+	struct ike_sa *sa = arg;
+
+	sa->ike_rekey_timer = NULL;
+	if (sa->state == IKE_SA_DELETING)
+		return;
+	if (ike_msg_busy(sa)) {
+		sa->ike_rekey_timer = ike_timer(sa->eng, IKE_RETRANS_MS,
+						on_rekeyed_wait, sa);
+		return;
+	}
+	ike_sa_log(LOG_LVL_INFO, sa, "rekeyed IKE SA not deleted by the "
+		   "peer: deleting it");
+	if (ike_info_delete_ike(sa) != 0)
+		ike_sa_destroy(sa);
+}
+
 static void take_over(struct ike_sa *n, struct ike_sa *old)
 {
 	inherit(n, old);
 	ike_timer_cancel(old->eng, &old->ike_rekey_timer);
+	old->ike_rekey_timer = ike_timer(old->eng, IKE_REKEYED_WAIT_MS,
+					 on_rekeyed_wait, old);
 	ike_sa_established(n);
 	ike_info_dpd_schedule(n);
 	ike_rekey_ike_schedule(n);

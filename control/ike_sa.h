@@ -34,6 +34,10 @@
 #define IKE_RETRANS_MS	 500 /* first retransmission, then doubling */
 #define IKE_RETRANS_TRIES 5
 #define IKE_HALF_OPEN_MS 30000
+/* How long an IKE SA whose CHILD SAs moved to its rekeyed successor waits
+ * for the peer's DELETE (ours: ike_rekey_ike.c): longer than a peer's
+ * retransmissions of a lost one usually take. */
+#define IKE_REKEYED_WAIT_MS 60000
 #define IKE_COOKIE_DEFAULT 5000
 
 struct hlink {

@@ -72,7 +72,7 @@ static unsigned int n_notified[2], n_deleted[2], n_info_req[2];
 static struct drop_rule {
 	int from;
 	uint8_t exchange;
-	bool hold, armed;
+	bool hold, armed, every;
 } rules[2];
 static struct pkt held;
 static bool holding;
@@ -161,7 +161,7 @@ static bool watch(const struct pkt *p)
 		if (!r->armed || r->from != p->from ||
 		    r->exchange != p->buf[18])
 			continue;
-		r->armed = false;
+		r->armed = r->every;
 		if (r->hold) {
 			assert_false(holding);
 			held = *p;
@@ -174,7 +174,13 @@ static bool watch(const struct pkt *p)
 
 static void drop_first(int rule, int from, uint8_t exchange, bool hold)
 {
-	rules[rule] = (struct drop_rule){ from, exchange, hold, true };
+	rules[rule] = (struct drop_rule){ from, exchange, hold, true, false };
+}
+
+/* Drop every request of that node and exchange from now on. */
+static void drop_every(int rule, int from, uint8_t exchange)
+{
+	rules[rule] = (struct drop_rule){ from, exchange, false, true, true };
 }
 
 /* Deliver the held datagram now, as run() would. */
@@ -550,6 +556,32 @@ static void test_ike_collision_one_sided(void **state)
 	expect_ike_winner(mine, adds);
 }
 
+/* The client rekeys the IKE SA and then vanishes: its DELETE of the old
+ * IKE SA never arrives.  The gateway deletes the old one itself once it
+ * has waited long enough; the new one keeps the CHILD SAs. */
+static void test_ike_rekeyed_not_deleted_by_peer(void **state)
+{
+	struct ike_sa *old;
+	uint64_t spi;
+
+	(void)state;
+	connect_client();
+	old = only_sa(gw());
+	spi = old->spi_r;
+	drop_every(0, 1, IKE_EX_INFORMATIONAL);
+	assert_int_equal(ike_rekey_ike(only_sa(cl())), 0);
+	run();
+	assert_int_equal(ike_engine_n_ike_sas(gw()), 2);
+	assert_null(old->children);
+	advance(IKE_REKEYED_WAIT_MS - 1000);
+	assert_non_null(ike_sa_find(gw(), spi));
+	advance(2000 + 64 * IKE_RETRANS_MS);
+	assert_null(ike_sa_find(gw(), spi));
+	assert_int_equal(ike_engine_n_ike_sas(gw()), 1);
+	assert_non_null(only_sa(gw())->children);
+	assert_int_equal(nodes[0].dp.n_sa, 2);
+}
+
 /* ---- CHILD SAs that rekey nothing (section 1.3.1) ---- */
 
 /* The gateway's answer to the client's request for another pair. */
@@ -675,6 +707,7 @@ int main(void)
 		T(test_ike_collision_gateway_first_client_low),
 		T(test_ike_collision_gateway_first_gateway_low),
 		T(test_ike_collision_one_sided),
+	T(test_ike_rekeyed_not_deleted_by_peer),
 		T(test_additional_child),
 #undef T
 	};
