@@ -1,13 +1,14 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /* INFORMATIONAL (RFC 7296 section 1.4): DELETE of CHILD SAs and of the
- * IKE SA, MOBIKE address updates, and the answer to liveness checks
- * (section 2.4; our own are ike_dpd.c's). */
+ * IKE SA, and the answer to liveness checks (section 2.4; our own are
+ * ike_dpd.c's) and to MOBIKE's requests (ike_mobike.c). */
 #include <arpa/inet.h>
 #include <string.h>
 
 #include "ike_child.h"
 #include "ike_dpd.h"
 #include "ike_exchange.h"
+#include "ike_mobike.h"
 #include "ike_msg.h"
 #include "log.h"
 
@@ -38,34 +39,11 @@ static void delete_children(struct ike_sa *sa, const struct ike_delete_pld *d,
 	}
 }
 
-/*
- * RFC 4555 section 3.5: the peer moved (Wi-Fi to 4G); its SAs follow it
- * to the addresses of this request without a new negotiation, NAT
- * detection runs again and the answer carries our NAT-D notifies.
- * XXX Return routability checks (section 3.7) and our own address
- * changes are not done; ADDITIONAL_*_ADDRESS lists are ignored.
- */
-static void update_addresses(struct ike_sa *sa, const struct ike_msg *m,
-			     struct ike_gen *g)
-{
-	struct ike_engine *e = sa->eng;
-	char ep[IKE_EP_STRLEN];
-
-	sa->local = e->rx_local;
-	sa->remote = e->rx_remote;
-	ike_natd_check(sa, m);
-	ike_natd_gen(sa, g);
-	for (struct child_sa *c = sa->children; c; c = c->next)
-		child_update(c);
-	ike_sa_log(LOG_LVL_INFO, sa, "MOBIKE: moved to %s%s",
-		   ike_ep_format(&sa->remote, ep),
-		   ike_sa_natt(sa) ? " (NAT-T)" : "");
-}
-
 void ike_info_request(struct ike_sa *sa, struct ike_msg *m)
 {
 	struct del_reply r = { .n = 0 };
 	struct ike_gen g;
+	bool moved;
 
 	if (sa->state != IKE_SA_ESTABLISHED && sa->state != IKE_SA_DELETING) {
 		sa->eng->stats.unexpected++;
@@ -79,13 +57,17 @@ void ike_info_request(struct ike_sa *sa, struct ike_msg *m)
 		else if (d->protocol == IKE_PROTO_ESP && d->spi_size == 4)
 			delete_children(sa, d, &r);
 	}
+	moved = sa->mobike && ike_pld_notify(m, IKE_N_UPDATE_SA_ADDRESSES);
 	ike_msg_begin(sa, &g, IKE_EX_INFORMATIONAL, true);
-	if (sa->mobike && ike_pld_notify(m, IKE_N_UPDATE_SA_ADDRESSES))
-		update_addresses(sa, m, &g);
+	if (moved)
+		ike_mobike_update(sa, m, &g);
+	ike_mobike_echo(m, &g);
 	if (!r.ike && r.n)
 		ike_gen_delete(&g, IKE_PROTO_ESP, 4, (const uint8_t *)r.spis,
 			       r.n);
 	ike_msg_respond(sa, &g); /* empty: a DPD answer (section 2.4) */
+	if (moved && !r.ike)
+		ike_mobike_check(sa);
 	if (r.ike) {
 		ike_sa_log(LOG_LVL_INFO, sa, "IKE SA deleted by the peer");
 		sa->eng->stats.deleted++;

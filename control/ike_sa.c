@@ -13,6 +13,7 @@
 #include "ike_exchange.h"
 #include "ike_frag.h"
 #include "ike_keepalive.h"
+#include "ike_mobike.h"
 #include "ike_msg.h"
 #include "log.h"
 
@@ -305,6 +306,7 @@ void ike_sa_destroy(struct ike_sa *sa)
 	ike_timer_cancel(e, &sa->life_timer);
 	ike_timer_cancel(e, &sa->ike_rekey_timer);
 	ike_keepalive_stop(sa);
+	ike_mobike_free(sa);
 	htable_del(&e->sa_by_spi, &sa->by_spi);
 	if (sa->in_init)
 		htable_del(&e->sa_by_init, &sa->by_init);

@@ -125,6 +125,7 @@ struct ike_req {
 };
 
 struct ike_frag_rx;
+struct ike_mobike_rr;
 
 struct ike_sa {
 	struct ike_engine *eng;
@@ -163,6 +164,7 @@ struct ike_sa {
 	struct ike_frag_rx *frag_rx; /* fragments being collected */
 	uint64_t dpd_cookie; /* the open DPD round's counter requests */
 	bool dpd_traffic;    /* it saw inbound ESP grow (ike_dpd.h) */
+	struct ike_mobike_rr *mobike_rr; /* return routability check */
 };
 
 /*

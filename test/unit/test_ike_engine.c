@@ -719,17 +719,13 @@ static void on_moved(struct ike_sa *sa, struct ike_msg *m)
 	answered_natd = ike_pld_notify(m, IKE_N_NAT_DETECTION_SOURCE_IP) != NULL;
 }
 
-/* MOBIKE: the phone leaves Wi-Fi for 4G and tells the gateway; the SAs
- * follow without a new negotiation. */
-static void test_mobike(void **state)
+/* The client moves to 203.0.113.9 and sends UPDATE_SA_ADDRESSES from
+ * there (RFC 4555 section 3.5). */
+static void client_moves(void)
 {
-	struct ike_sa *c;
+	struct ike_sa *c = only_sa(cl());
 	struct ike_gen g;
 
-	(void)state;
-	connect_client();
-	assert_true(only_sa(gw())->mobike);
-	c = only_sa(cl());
 	assert_true(addr_parse("203.0.113.9", &nodes[1].ep.addr));
 	c->local.addr = nodes[1].ep.addr;
 	c->local.port = c->remote.port = IKE_NATT_PORT; /* RFC 4555 3.3 */
@@ -737,14 +733,74 @@ static void test_mobike(void **state)
 	ike_gen_notify(&g, 0, NULL, 0, IKE_N_UPDATE_SA_ADDRESSES, NULL, 0);
 	ike_natd_gen(c, &g);
 	assert_int_equal(ike_msg_request(c, &g, on_moved, 0), 0);
+}
+
+/* Section 3.5's return routability check: the gateway's INFORMATIONAL
+ * requests carrying COOKIE2, and whether the client's answers may pass. */
+static unsigned int cookie2_probes;
+static bool drop_cookie2_echo;
+
+static bool watch_cookie2(const struct pkt *p)
+{
+	bool resp = p->buf[19] & IKE_FLAG_RESPONSE;
+
+	if (p->buf[18] != IKE_EX_INFORMATIONAL)
+		return false;
+	if (p->from == 0 && !resp)
+		cookie2_probes++;
+	return p->from == 1 && resp && drop_cookie2_echo;
+}
+
+/* MOBIKE: the phone leaves Wi-Fi for 4G and tells the gateway; the SAs
+ * follow without a new negotiation, once the new address answered the
+ * gateway's return routability check. */
+static void test_mobike(void **state)
+{
+	(void)state;
+	connect_client();
+	assert_true(only_sa(gw())->mobike);
+	cookie2_probes = 0;
+	drop_cookie2_echo = false;
+	drop = watch_cookie2;
+	client_moves();
 	run();
 	assert_true(answered_natd);
+	assert_int_equal(cookie2_probes, 1);
 	assert_true(addr_equal(&only_sa(gw())->remote.addr, &nodes[1].ep.addr));
 	assert_false(ike_sa_natt(only_sa(gw())));
 	assert_int_equal(nodes[0].dp.updates, 2);
 	for (unsigned int i = 0; i < nodes[0].dp.n_sa; i++)
 		assert_true(addr_equal(&nodes[0].dp.sa[i].remote,
 				       &nodes[1].ep.addr));
+	drop = NULL;
+}
+
+/* A new address that never answers the check gets no ESP: the CHILD SAs
+ * stay where they were, and the IKE SA goes when the check's
+ * retransmissions give up. */
+static void test_mobike_unanswered_check(void **state)
+{
+	struct ip_addr old;
+
+	(void)state;
+	connect_client();
+	old = nodes[1].ep.addr;
+	cookie2_probes = 0;
+	drop_cookie2_echo = true;
+	drop = watch_cookie2;
+	client_moves();
+	run();
+	assert_true(answered_natd);
+	assert_true(addr_equal(&only_sa(gw())->remote.addr, &nodes[1].ep.addr));
+	assert_int_equal(nodes[0].dp.updates, 0);
+	for (unsigned int i = 0; i < nodes[0].dp.n_sa; i++)
+		assert_true(addr_equal(&nodes[0].dp.sa[i].remote, &old));
+	advance(64 * IKE_RETRANS_MS);
+	assert_int_equal(cookie2_probes, IKE_RETRANS_TRIES);
+	assert_int_equal(nodes[0].dp.updates, 0);
+	assert_int_equal(ike_engine_n_ike_sas(gw()), 0);
+	assert_int_equal(nodes[0].dp.n_sa, 0);
+	drop = NULL;
 }
 
 /* Two espgw engines build a site-to-site tunnel from their fixed
@@ -1076,6 +1132,7 @@ int main(void)
 		T(test_ike_rekey),
 		T(test_a_day),
 		T(test_mobike),
+		T(test_mobike_unanswered_check),
 		T(test_frag_road_warrior),
 		T(test_frag_not_needed),
 		T(test_frag_reorder_duplicate_forged),
