@@ -214,12 +214,21 @@ static int pld_cert(struct ike_msg *m, const uint8_t *p, size_t len, size_t off)
 	return cert(m, &m->cert[m->n_certs++], p, len, off);
 }
 
+/*
+ * A client may send a CERTREQ per CA it trusts (section 3.7) and as many
+ * VENDOR_IDs as it likes (3.12); espgw acts on neither, so those past the
+ * caps are checked and skipped, not refused.  IKE_PLD_MAX_PAYLOADS still
+ * bounds the message.
+ */
 static int pld_certreq(struct ike_msg *m, const uint8_t *p, size_t len,
 		       size_t off)
 {
-	if (m->n_certreqs == IKE_PLD_MAX_CERTREQS)
-		return fail(m, IKE_PLD_E_TOO_MANY, off);
-	return cert(m, &m->certreq[m->n_certreqs++], p, len, off);
+	struct ike_cert_pld scratch;
+
+	if (m->n_certreqs < IKE_PLD_MAX_CERTREQS)
+		return cert(m, &m->certreq[m->n_certreqs++], p, len, off);
+	m->n_skipped++;
+	return cert(m, &scratch, p, len, off);
 }
 
 static int pld_auth(struct ike_msg *m, const uint8_t *p, size_t len, size_t off)
@@ -286,9 +295,11 @@ static int pld_delete(struct ike_msg *m, const uint8_t *p, size_t len,
 static int pld_vendor(struct ike_msg *m, const uint8_t *p, size_t len,
 		      size_t off)
 {
+	(void)off;
 	if (m->n_vendors == IKE_PLD_MAX_VENDORS)
-		return fail(m, IKE_PLD_E_TOO_MANY, off);
-	m->vendor[m->n_vendors++] = slice(p, len);
+		m->n_skipped++; /* see pld_certreq */
+	else
+		m->vendor[m->n_vendors++] = slice(p, len);
 	return 0;
 }
 

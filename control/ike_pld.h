@@ -29,7 +29,9 @@
 #include "addr.h"
 #include "ike_proto.h"
 
-/* Caps on what one message may carry; more is IKE_PLD_E_TOO_MANY. */
+/* Caps on what one message may carry; more is IKE_PLD_E_TOO_MANY, except
+ * for CERTREQ and VENDOR_ID payloads: those past their caps are skipped
+ * (n_skipped). */
 #define IKE_PLD_MAX_PAYLOADS   64 /* all payloads, clear and inner */
 #define IKE_PLD_MAX_PROPOSALS  16
 #define IKE_PLD_MAX_TRANSFORMS 64 /* per proposal; strongSwan sends ~40 */
@@ -185,6 +187,7 @@ struct ike_msg {
 	uint64_t has; /* IKE_HAS(IKE_PLD_x) for each payload seen */
 	unsigned int n_payloads;
 	unsigned int n_unknown; /* unknown non-critical payloads skipped */
+	unsigned int n_skipped; /* CERTREQ, VENDOR_ID past their caps */
 
 	struct ike_sa_pld sa;
 	struct ike_ke_pld ke;

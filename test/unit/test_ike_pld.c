@@ -292,10 +292,22 @@ static void test_counts_and_critical(void **state)
 	assert_int_equal(parse_copy(buf, len), -1);
 	assert_int_equal(msg.error, IKE_PLD_E_TOO_MANY);
 	/* Too many of one kind. */
-	len = build_unknown(buf, sizeof(buf), IKE_PLD_MAX_VENDORS + 1,
-			    IKE_PLD_V, false);
+	len = build_unknown(buf, sizeof(buf), IKE_PLD_MAX_NOTIFIES + 1,
+			    IKE_PLD_N, false);
 	assert_int_equal(parse_copy(buf, len), -1);
 	assert_int_equal(msg.error, IKE_PLD_E_TOO_MANY);
+	/* VENDOR_IDs and CERTREQs, which espgw ignores, are skipped past
+	 * their caps: a client may send one CERTREQ per CA it trusts. */
+	len = build_unknown(buf, sizeof(buf), IKE_PLD_MAX_VENDORS + 3,
+			    IKE_PLD_V, false);
+	assert_int_equal(parse_copy(buf, len), 0);
+	assert_int_equal(msg.n_vendors, IKE_PLD_MAX_VENDORS);
+	assert_int_equal(msg.n_skipped, 3);
+	len = build_unknown(buf, sizeof(buf), IKE_PLD_MAX_CERTREQS + 2,
+			    IKE_PLD_CERTREQ, false);
+	assert_int_equal(parse_copy(buf, len), 0);
+	assert_int_equal(msg.n_certreqs, IKE_PLD_MAX_CERTREQS);
+	assert_int_equal(msg.n_skipped, 2);
 	/* An unknown critical one: UNSUPPORTED_CRITICAL_PAYLOAD with its
 	 * type (section 2.5). */
 	len = build_unknown(buf, sizeof(buf), 2, 200, true);
