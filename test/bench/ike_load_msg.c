@@ -28,13 +28,19 @@ int ike_load_params_init(struct ike_load_params *p, const struct algo *group,
 	p->prf = algo_by_id(ALGO_PRF_HMAC_SHA256);
 	p->esp_encr = p->encr;
 	p->esp_integ = p->integ;
-	p->group = group;
 	p->psk = psk;
 	p->tsr = (struct ike_ts){
 		.type = IKE_TS_IPV4_ADDR_RANGE,
 		.end_port = 0xffff,
 		.start = {.family = ADDR_V4},
 		.end = {.family = ADDR_V4, .bytes = {255, 255, 255, 255}}};
+	return ike_load_params_group(p, group);
+}
+
+int ike_load_params_group(struct ike_load_params *p, const struct algo *group)
+{
+	ike_dh_free(p->dh);
+	p->group = group;
 	p->dh = ike_dh_supported(group) ? ike_dh_new(group) : NULL;
 	if (!p->dh)
 		return -1;
@@ -56,6 +62,7 @@ void ike_load_hs_start(struct ike_load_hs *hs, uint64_t spi_i,
 	memcpy(hs->ni, nonce, IKE_LOAD_NONCE_LEN);
 	hs->nr_len = 0;
 	hs->cookie_len = 0;
+	hs->ke_asked = 0;
 	hs->child_spi = child_spi;
 	snprintf(hs->id, sizeof(hs->id), "%s", id);
 	hs->init_req_len = hs->init_resp_len = 0;
@@ -76,9 +83,40 @@ static void natd_hash(uint64_t spi_i, uint64_t spi_r, const struct ike_ep *ep,
 	ike_natd_hash(spi_i, spi_r, &ep->addr, ep->port, out);
 }
 
+/* A client's proposals, numbered from 1 (section 3.3.1). */
+static void gen_props(struct ike_gen *g, const struct ike_load_prop *prop,
+		      uint8_t n, uint8_t protocol, const uint32_t *spi)
+{
+	ike_gen_sa_begin(g);
+	for (uint8_t i = 0; i < n; i++) {
+		ike_gen_proposal(g, (uint8_t)(i + 1), protocol,
+				 (const uint8_t *)spi, spi ? 4 : 0);
+		for (uint8_t j = 0; j < prop[i].n; j++)
+			ike_gen_transform(g, prop[i].xf[j].type,
+					  prop[i].xf[j].id,
+					  prop[i].xf[j].key_bits);
+		if (protocol == IKE_PROTO_ESP)
+			ike_gen_transform(g, IKE_XF_ESN, IKE_ESN_NO, 0);
+	}
+	ike_gen_sa_end(g);
+}
+
+static void gen_notifies(struct ike_gen *g, const struct ike_load_notify *n,
+			 uint8_t count)
+{
+	for (uint8_t i = 0; i < count; i++)
+		ike_gen_notify(g, 0, NULL, 0, n[i].type, n[i].data.ptr,
+			       n[i].data.len);
+}
+
 /* The IKE proposal: one of each transform, as a phone's first offer. */
 static void gen_ike_sa(struct ike_gen *g, const struct ike_load_params *p)
 {
+	if (p->client) {
+		gen_props(g, p->client->ike, p->client->n_ike, IKE_PROTO_IKE,
+			  NULL);
+		return;
+	}
 	ike_gen_sa_begin(g);
 	ike_gen_proposal(g, 1, IKE_PROTO_IKE, NULL, 0);
 	ike_gen_transform(g, IKE_XF_ENCR, p->encr->iana, p->encr->key_len * 8);
@@ -110,6 +148,13 @@ size_t ike_load_init_req(struct ike_load_hs *hs,
 	natd_hash(hs->spi_i, 0, &p->remote, h);
 	ike_gen_notify(&g, 0, NULL, 0, IKE_N_NAT_DETECTION_DESTINATION_IP, h,
 		       sizeof(h));
+	if (p->client) {
+		gen_notifies(&g, p->client->init_notify,
+			     p->client->n_init_notifies);
+		for (uint8_t i = 0; i < p->client->n_vendors; i++)
+			ike_gen_vendor(&g, p->client->vendor[i].ptr,
+				       p->client->vendor[i].len);
+	}
 	hs->init_req_len = ike_gen_finish(&g);
 	return hs->init_req_len;
 }
@@ -232,6 +277,10 @@ enum ike_load_rc ike_load_init_resp(struct ike_load_hs *hs,
 	if (ck)
 		return take_cookie(hs, ck, out);
 	*notify = error_notify(&m);
+	ck = ike_pld_notify(&m, IKE_N_INVALID_KE_PAYLOAD);
+	if (ck && ck->data.len == 2) /* section 3.10.1: the group wanted */
+		hs->ke_asked =
+			(uint16_t)(ck->data.ptr[0] << 8 | ck->data.ptr[1]);
 	if (*notify)
 		return IKE_LOAD_NOTIFY;
 
@@ -263,8 +312,9 @@ static size_t id_body(const struct ike_load_hs *hs, uint8_t *b)
 	return 4 + n;
 }
 
-static void gen_child(struct ike_gen *g, const struct ike_load_hs *hs,
-		      const struct ike_load_params *p)
+/* TSi and TSr: all of IPv4 (and all of IPv6 for a dual-stack client) on
+ * our side, what p asks for on the other. */
+static void gen_ts(struct ike_gen *g, const struct ike_load_params *p)
 {
 	static const struct ike_ts any = {
 		.type = IKE_TS_IPV4_ADDR_RANGE,
@@ -272,7 +322,27 @@ static void gen_child(struct ike_gen *g, const struct ike_load_hs *hs,
 		.start = {.family = ADDR_V4},
 		.end = {.family = ADDR_V4, .bytes = {255, 255, 255, 255}},
 	};
+	struct ike_ts ti[2] = {any, any}, tr[2] = {p->tsr, any};
+	uint8_t n = p->client && p->client->dual_stack ? 2 : 1;
 
+	/* ::/0, the second selector of each */
+	ti[1].type = IKE_TS_IPV6_ADDR_RANGE;
+	ti[1].start.family = ti[1].end.family = ADDR_V6;
+	memset(ti[1].end.bytes, 0xff, 16);
+	tr[1] = ti[1];
+	ike_gen_ts(g, IKE_PLD_TSi, ti, n);
+	ike_gen_ts(g, IKE_PLD_TSr, tr, n);
+}
+
+static void gen_child(struct ike_gen *g, const struct ike_load_hs *hs,
+		      const struct ike_load_params *p)
+{
+	if (p->client) {
+		gen_props(g, p->client->esp, p->client->n_esp, IKE_PROTO_ESP,
+			  &hs->child_spi);
+		gen_ts(g, p);
+		return;
+	}
 	ike_gen_sa_begin(g);
 	ike_gen_proposal(g, 1, IKE_PROTO_ESP, (const uint8_t *)&hs->child_spi,
 			 4);
@@ -281,8 +351,34 @@ static void gen_child(struct ike_gen *g, const struct ike_load_hs *hs,
 	ike_gen_transform(g, IKE_XF_INTEG, p->esp_integ->iana, 0);
 	ike_gen_transform(g, IKE_XF_ESN, IKE_ESN_NO, 0);
 	ike_gen_sa_end(g);
-	ike_gen_ts(g, IKE_PLD_TSi, &any, 1);
-	ike_gen_ts(g, IKE_PLD_TSr, &p->tsr, 1);
+	gen_ts(g, p);
+}
+
+/* What a client puts between IDi and AUTH: CERTREQs, then IDr. */
+static void gen_before_auth(struct ike_gen *g, const struct ike_load_params *p)
+{
+	const struct ike_load_client *c = p->client;
+	size_t n = addr_len(&p->remote.addr);
+
+	for (uint8_t i = 0; i < c->n_certreqs; i++)
+		ike_gen_cert(g, IKE_PLD_CERTREQ, IKE_CERT_X509_SIG,
+			     c->certreq.ptr, c->certreq.len);
+	if (c->idr)
+		ike_gen_id(g, IKE_PLD_IDr,
+			   n == 16 ? IKE_ID_IPV6_ADDR : IKE_ID_IPV4_ADDR,
+			   p->remote.addr.bytes, n);
+}
+
+/* The CFG_REQUEST (section 3.15): the client's attributes, or just an
+ * IPv4 address. */
+static void gen_cp(struct ike_gen *g, const struct ike_load_params *p)
+{
+	ike_gen_cp_begin(g, IKE_CFG_REQUEST);
+	if (!p->client)
+		ike_gen_cp_attr(g, IKE_INTERNAL_IP4_ADDRESS, NULL, 0);
+	for (uint8_t i = 0; p->client && i < p->client->n_cp_attrs; i++)
+		ike_gen_cp_attr(g, p->client->cp_attr[i], NULL, 0);
+	ike_gen_cp_end(g);
 }
 
 size_t ike_load_auth_req(struct ike_load_hs *hs,
@@ -306,11 +402,14 @@ size_t ike_load_auth_req(struct ike_load_hs *hs,
 		    IKE_FLAG_INITIATOR, MSG_ID_AUTH);
 	ike_gen_sk_begin(&g, ike_sk_iv_len(&hs->sk_out));
 	ike_gen_id(&g, IKE_PLD_IDi, IKE_ID_FQDN, body + 4, body_len - 4);
+	if (p->client)
+		gen_before_auth(&g, p);
 	ike_gen_auth(&g, IKE_AUTH_SHARED_KEY_MIC, auth, p->prf->out_len);
-	ike_gen_cp_begin(&g, IKE_CFG_REQUEST);
-	ike_gen_cp_attr(&g, IKE_INTERNAL_IP4_ADDRESS, NULL, 0);
-	ike_gen_cp_end(&g);
+	gen_cp(&g, p);
 	gen_child(&g, hs, p);
+	if (p->client)
+		gen_notifies(&g, p->client->auth_notify,
+			     p->client->n_auth_notifies);
 	OPENSSL_cleanse(auth, sizeof(auth));
 	if (g.failed || ike_sk_seal(&hs->sk_out, &g, &len) != IKE_SK_OK)
 		return 0;
@@ -375,31 +474,43 @@ enum ike_load_rc ike_load_auth_resp(struct ike_load_hs *hs,
 				    uint8_t *buf, size_t len, uint16_t *notify,
 				    enum ike_load_bad *out)
 {
-	const struct algo *want[] = {p->esp_encr, p->esp_integ};
 	static struct ike_msg m;
+
+	return ike_load_auth_resp_msg(hs, p, buf, len, notify, out, &m);
+}
+
+enum ike_load_rc
+ike_load_auth_resp_msg(struct ike_load_hs *hs, const struct ike_load_params *p,
+		       uint8_t *buf, size_t len, uint16_t *notify,
+		       enum ike_load_bad *out, struct ike_msg *m)
+{
+	const struct algo *want[] = {p->esp_encr, p->esp_integ};
+	/* An AEAD cipher has no integrity transform (section 3.3). */
+	unsigned int n_want = p->esp_integ ? 2 : 1;
 	enum ike_load_rc rc;
 
-	rc = open_resp(hs, &m, buf, len, IKE_EX_IKE_AUTH, MSG_ID_AUTH, out);
+	rc = open_resp(hs, m, buf, len, IKE_EX_IKE_AUTH, MSG_ID_AUTH, out);
 	if (rc != IKE_LOAD_OK)
 		return rc;
-	*notify = error_notify(&m);
+	*notify = error_notify(m);
 	if (*notify)
 		return IKE_LOAD_NOTIFY;
 
-	if (!(m.has & IKE_HAS(IKE_PLD_IDr)) || !(m.has & IKE_HAS(IKE_PLD_AUTH)))
+	if (!(m->has & IKE_HAS(IKE_PLD_IDr)) ||
+	    !(m->has & IKE_HAS(IKE_PLD_AUTH)))
 		return bad(out, IKE_LOAD_BAD_MISSING);
-	if (!auth_ok(hs, p, &m))
+	if (!auth_ok(hs, p, m))
 		return bad(out, IKE_LOAD_BAD_AUTH);
-	if (!cp_addr(&m, &hs->vip))
+	if (!cp_addr(m, &hs->vip))
 		return bad(out, IKE_LOAD_BAD_CP);
-	if (!(m.has & IKE_HAS(IKE_PLD_SA)) ||
-	    !chosen_ok(&m.sa, IKE_PROTO_ESP, want, 2, true, 4))
+	if (!(m->has & IKE_HAS(IKE_PLD_SA)) ||
+	    !chosen_ok(&m->sa, IKE_PROTO_ESP, want, n_want, true, 4))
 		return bad(out, IKE_LOAD_BAD_CHILD);
-	if (!(m.has & IKE_HAS(IKE_PLD_TSi)) ||
-	    !(m.has & IKE_HAS(IKE_PLD_TSr)) || m.tsi.n_ts == 0 ||
-	    m.tsr.n_ts == 0)
+	if (!(m->has & IKE_HAS(IKE_PLD_TSi)) ||
+	    !(m->has & IKE_HAS(IKE_PLD_TSr)) || m->tsi.n_ts == 0 ||
+	    m->tsr.n_ts == 0)
 		return bad(out, IKE_LOAD_BAD_TS);
-	memcpy(&hs->child_spi_r, m.sa.prop[0].spi.ptr, 4);
+	memcpy(&hs->child_spi_r, m->sa.prop[0].spi.ptr, 4);
 	return IKE_LOAD_OK;
 }
 
