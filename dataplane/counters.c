@@ -70,6 +70,8 @@ void counters_print(const struct dp_counters *c, const char *const *ports,
 	for (int i = 0; i < DP_DROP_COUNT; i++)
 		line(out, "drop.", drop_names[i], c->drop[i]);
 	line(out, "", "forwarded", c->forwarded);
+	line(out, "", "fragmented", c->fragmented);
+	line(out, "", "icmp_too_big", c->icmp_too_big);
 	line(out, "", "to_kernel", c->to_kernel);
 	line(out, "", "from_kernel", c->from_kernel);
 	line(out, "", "arp_requests", c->arp_requests);

@@ -231,8 +231,17 @@ struct dp *dp_create(const struct espgw_config *cfg)
 
 void dp_set_hooks(struct dp *dp, const struct worker_hooks *hooks)
 {
+	uint32_t mtu = UINT16_MAX;
+
 	RTE_ASSERT(!dp->started);
 	dp->hooks = *hooks;
+	/* Only packets longer than this are measured against their tunnel's
+	 * egress port (worker_hooks.esp_mtu). */
+	for (unsigned int p = 0; p < dp->ports.n; p++)
+		mtu = RTE_MIN(mtu, dp->ports.port[p].mtu);
+	for (unsigned int w = 0; w < dp->dc->n_workers; w++)
+		dp->workers[w].esp_whole = mtu > hooks->esp_overhead_max
+			? mtu - hooks->esp_overhead_max : 0;
 }
 
 struct rte_rcu_qsbr *dp_rcu(struct dp *dp)

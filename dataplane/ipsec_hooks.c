@@ -13,6 +13,8 @@
 #include "esp_inb.h"
 #include "esp_outb.h"
 #include "log.h"
+#include "port.h"
+#include "route.h"
 #include "sad.h"
 #include "spd.h"
 
@@ -299,11 +301,38 @@ fail:
 	return NULL;
 }
 
+/* worker_hooks.esp_mtu: by the route to sa's outer destination.  A
+ * MOBIKE update may rewrite sa->remote meanwhile; a torn read costs one
+ * packet measured against the wrong port.  XXX Transport mode is not
+ * fitted: its packets are the gateway's own, rare, and the port drops
+ * the few too big. */
+static uint32_t esp_mtu(void *ctx, const struct esp_sa *sa,
+			const struct route_table *rt,
+			const struct port_set *ps)
+{
+	const struct route_nexthop *nh;
+	uint32_t v4;
+
+	RTE_SET_USED(ctx);
+	if (sa->mode != ESP_MODE_TUNNEL)
+		return 0;
+	if (sa->remote.family == ADDR_V6) {
+		nh = route_lookup6(rt, sa->remote.v6);
+	} else {
+		memcpy(&v4, sa->remote.v4, sizeof(v4));
+		nh = route_lookup4(rt, v4);
+	}
+	if (!nh || nh->port >= ps->n)
+		return 0;
+	return esp_outb_tunnel_max(sa, ps->port[nh->port].mtu);
+}
+
 void ipsec_hooks_get(struct ipsec_hooks *h, struct worker_hooks *out)
 {
 	*out = (struct worker_hooks){
 		.ctx = h, .spd_out = spd_out, .esp_out = esp_out,
-		.esp_in = esp_in,
+		.esp_in = esp_in, .esp_mtu = esp_mtu,
+		.esp_overhead_max = ESP_OUTB_OVERHEAD_MAX,
 	};
 }
 

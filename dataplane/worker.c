@@ -72,6 +72,34 @@ static inline const uint8_t *next_hop(const struct worker_ctx *w,
 	return (*nh)->via.family ? (*nh)->via.bytes : dst;
 }
 
+static void flush_port(struct worker_ctx *w, struct round *r, unsigned int i)
+{
+	struct txbuf *t = &r->tx[i];
+	uint64_t bytes = 0;
+	uint16_t sent;
+
+	if (!t->n)
+		return;
+	for (uint16_t k = 0; k < t->n; k++)
+		bytes += rte_pktmbuf_pkt_len(t->m[k]);
+	sent = rte_eth_tx_burst(w->ports->port[i].id, (uint16_t)w->id, t->m,
+				t->n);
+	for (uint16_t k = sent; k < t->n; k++) {
+		bytes -= rte_pktmbuf_pkt_len(t->m[k]);
+		drop(w, t->m[k], DP_DROP_TX_FULL);
+	}
+	CTR_ADD(w->ctr->port[i].tx_packets, sent);
+	CTR_ADD(w->ctr->port[i].tx_bytes, bytes);
+	CTR_ADD(w->ctr->forwarded, sent);
+	t->n = 0;
+}
+
+static void flush(struct worker_ctx *w, struct round *r)
+{
+	for (unsigned int i = 0; i < w->ports->n; i++)
+		flush_port(w, r, i);
+}
+
 /* Route m, write the Ethernet header, resolve the next hop, queue it.
  * Returns the drop reason, or DP_DROP_COUNT when m was queued or handed
  * to the main lcore to wait for the next hop's MAC. */
@@ -89,7 +117,9 @@ static enum dp_drop_reason route_one(struct worker_ctx *w, struct rte_mbuf *m,
 	if (!hop)
 		return DP_DROP_NO_ROUTE;
 	p = &w->ports->port[nh->port];
-	/* XXX Neither fragmentation nor ICMP "too big" (RFC 1191, 8201). */
+	/* Packets for a tunnel were fitted before ESP (too_big()).  XXX
+	 * No fragments or ICMP errors for clear packets bigger than the
+	 * port's MTU. */
 	if (rte_pktmbuf_pkt_len(m) - m->l2_len > p->mtu)
 		return DP_DROP_TOO_BIG;
 	eth = rte_pktmbuf_mtod(m, struct rte_ether_hdr *);
@@ -103,6 +133,9 @@ static enum dp_drop_reason route_one(struct worker_ctx *w, struct rte_mbuf *m,
 		CTR_ADD(w->ctr->neigh_requests_lost, 1);
 		return DP_DROP_NO_NEIGH;
 	}
+	/* Fragments and ICMP errors can make more packets than came in. */
+	if (unlikely(r->tx[nh->port].n == WORKER_MAX_BURST))
+		flush_port(w, r, nh->port);
 	r->tx[nh->port].m[r->tx[nh->port].n++] = m;
 	return DP_DROP_COUNT;
 }
@@ -114,30 +147,6 @@ static inline void forward(struct worker_ctx *w, struct rte_mbuf *m,
 
 	if (why != DP_DROP_COUNT)
 		drop(w, m, why);
-}
-
-static void flush(struct worker_ctx *w, struct round *r)
-{
-	for (unsigned int i = 0; i < w->ports->n; i++) {
-		struct txbuf *t = &r->tx[i];
-		uint64_t bytes = 0;
-		uint16_t sent;
-
-		if (!t->n)
-			continue;
-		for (uint16_t k = 0; k < t->n; k++)
-			bytes += rte_pktmbuf_pkt_len(t->m[k]);
-		sent = rte_eth_tx_burst(w->ports->port[i].id, (uint16_t)w->id,
-					t->m, t->n);
-		for (uint16_t k = sent; k < t->n; k++) {
-			bytes -= rte_pktmbuf_pkt_len(t->m[k]);
-			drop(w, t->m[k], DP_DROP_TX_FULL);
-		}
-		CTR_ADD(w->ctr->port[i].tx_packets, sent);
-		CTR_ADD(w->ctr->port[i].tx_bytes, bytes);
-		CTR_ADD(w->ctr->forwarded, sent);
-		t->n = 0;
-	}
 }
 
 /* Decrement TTLs in place, keeping the survivors; returns how many. */
@@ -155,6 +164,68 @@ static uint16_t ttl_filter(struct worker_ctx *w, struct rte_mbuf **pkts,
 			drop(w, pkts[i], DP_DROP_TTL);
 	}
 	return k;
+}
+
+/* RFC 4301 section 8.2: tell the sender of m, too big for its tunnel,
+ * the most that goes through, from our address on the port m came in. */
+static void send_too_big(struct worker_ctx *w, struct rte_mbuf *m,
+			 uint32_t mtu, struct round *r)
+{
+	uint8_t family = RTE_ETH_IS_IPV6_HDR(m->packet_type) ? ADDR_V6
+							     : ADDR_V4;
+	const struct ip_addr *src = NULL;
+	const struct cfg_port *cp;
+	struct rte_mbuf *e;
+
+	if (m->port >= RTE_MAX_ETHPORTS ||
+	    w->ports->index[m->port] >= w->ports->n)
+		return;
+	cp = w->ports->port[w->ports->index[m->port]].cfg;
+	for (unsigned int i = 0; cp && i < cp->n_addresses && !src; i++)
+		if (cp->addresses[i].addr.family == family)
+			src = &cp->addresses[i].addr;
+	if (!src || !pmtu_may_send(&w->icmp, r->now))
+		return;
+	e = pmtu_icmp(m, mtu, src, w->ports->mp);
+	if (e) {
+		CTR_ADD(w->ctr->icmp_too_big, 1);
+		forward(w, e, r);
+	}
+}
+
+/* m, to go out on sa, would not fit the MTU there as ESP: protect its
+ * fragments instead, or refuse it with ICMP (pmtu.h).  True when m was
+ * taken care of. */
+static bool too_big(struct worker_ctx *w, struct rte_mbuf *m,
+		    struct esp_sa *sa, struct round *r)
+{
+	const struct worker_hooks *h = w->hooks;
+	struct rte_mbuf *frag[PMTU_MAX_FRAGS];
+	struct esp_sa *sas[PMTU_MAX_FRAGS];
+	uint32_t len = rte_pktmbuf_pkt_len(m) - m->l2_len, mtu;
+	int n = 0;
+
+	if (likely(len <= w->esp_whole) || !h->esp_mtu)
+		return false;
+	mtu = h->esp_mtu(h->ctx, sa, w->routes, w->ports);
+	if (!mtu || len <= mtu)
+		return false;
+	if (!RTE_ETH_IS_IPV6_HDR(m->packet_type))
+		n = pmtu_fragment4(m, mtu, w->ports->mp, frag, PMTU_MAX_FRAGS);
+	if (n > 0) {
+		CTR_ADD(w->ctr->fragmented, 1);
+		rte_pktmbuf_free(m);
+		for (int i = 0; i < n; i++)
+			sas[i] = sa;
+		n = h->esp_out(h->ctx, w->id, frag, sas, (uint16_t)n);
+		for (int i = 0; i < n; i++)
+			forward(w, frag[i], r);
+		return true;
+	}
+	if (n == 0)
+		send_too_big(w, m, mtu, r);
+	drop(w, m, n ? DP_DROP_NO_MBUF : DP_DROP_TOO_BIG);
+	return true;
 }
 
 static void transit(struct worker_ctx *w, struct rte_mbuf **pkts,
@@ -178,6 +249,8 @@ static void transit(struct worker_ctx *w, struct rte_mbuf **pkts,
 		if (verdict[i] == WORKER_BYPASS) {
 			forward(w, pkts[i], r);
 		} else if (verdict[i] == WORKER_PROTECT && h->esp_out) {
+			if (unlikely(too_big(w, pkts[i], sas[i], r)))
+				continue;
 			sas[n_out] = sas[i];
 			pkts[n_out++] = pkts[i];
 		} else {

@@ -17,6 +17,7 @@
 
 #include "classify.h"
 #include "counters.h"
+#include "pmtu.h"
 
 /* The largest burst a worker handles; the configured burst is capped. */
 #define WORKER_MAX_BURST 256
@@ -34,6 +35,8 @@ extern uint64_t worker_rx_again;
 int worker_rx_again_register(void);
 
 struct esp_sa; /* the ESP core's */
+struct port_set;
+struct route_table;
 
 enum worker_verdict {
 	WORKER_BYPASS,  /* policy action none: forward in clear */
@@ -77,10 +80,18 @@ struct worker_hooks {
 	uint16_t (*esp_in)(void *ctx, unsigned int worker,
 			   struct rte_mbuf **pkts, struct esp_sa **sas,
 			   uint16_t n);
+	/* The longest inner packet that sa (from spd_out) carries whole to
+	 * where its ESP goes: the MTU of the port rt routes that to, less
+	 * ESP's overhead; 0 when not known.  Asked only about packets
+	 * longer than worker_ctx.esp_whole; longer ones are cut or refused
+	 * with ICMP (pmtu.h). */
+	uint32_t (*esp_mtu)(void *ctx, const struct esp_sa *sa,
+			    const struct route_table *rt,
+			    const struct port_set *ps);
+	/* The most ESP adds to a packet, outer header included. */
+	uint32_t esp_overhead_max;
 };
 
-struct port_set;
-struct route_table;
 struct neigh_table;
 struct slowpath;
 
@@ -105,6 +116,8 @@ struct worker_ctx {
 	struct dp_counters *ctr;    /* this worker's own block */
 	const uint32_t *running;    /* cleared by the main lcore to stop */
 	uint32_t idle_sleep_us;     /* 0: busy-poll; see worker_main() */
+	uint32_t esp_whole;  /* inner packets this long fit any tunnel */
+	struct pmtu_bucket icmp; /* ICMP errors' rate limit */
 };
 
 /* The lcore entry point (rte_eal_remote_launch); arg: struct worker_ctx. */
