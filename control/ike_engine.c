@@ -113,6 +113,30 @@ static void dispatch_request(struct ike_sa *sa, struct ike_msg *m)
 	}
 }
 
+/* Section 2.21 and 3.10.1: an authentic request whose payloads do not
+ * parse is answered with the error, protected, so that the peer learns
+ * why rather than retransmitting to the end; in IKE_AUTH the IKE SA then
+ * goes, as for any failed IKE_AUTH. */
+static void refuse_malformed(struct ike_sa *sa, struct ike_msg *m)
+{
+	uint16_t type = ike_pld_error_notify(m->error);
+	uint8_t what = m->error_payload;
+	struct ike_gen g;
+
+	ike_sa_log(LOG_LVL_WARN, sa, "request %u refused: %s (payload %u)%s%s",
+		   m->hdr.msg_id, ike_pld_strerror(m->error), what,
+		   type ? ": " : "", type ? ike_notify_name(type) ?: "?" : "");
+	if (!type)
+		return;
+	ike_msg_begin(sa, &g, m->hdr.exchange, true);
+	/* UNSUPPORTED_CRITICAL_PAYLOAD names the payload type. */
+	ike_gen_notify(&g, 0, NULL, 0, type, &what,
+		       type == IKE_N_UNSUPPORTED_CRITICAL_PAYLOAD ? 1 : 0);
+	ike_msg_respond(sa, &g);
+	if (sa->state != IKE_SA_ESTABLISHED && sa->state != IKE_SA_DELETING)
+		ike_sa_destroy(sa);
+}
+
 static void on_request(struct ike_sa *sa, const struct ike_ep *local,
 		       const struct ike_ep *remote, struct ike_msg *m)
 {
@@ -133,6 +157,8 @@ static void on_request(struct ike_sa *sa, const struct ike_ep *local,
 		return;
 	}
 	if ((rc = ike_msg_open(sa, e->rx_buf, e->rx_len, m)) != 0) {
+		if (rc == IKE_MSG_MALFORMED)
+			return refuse_malformed(sa, m);
 		if (rc < 0) /* 1: a fragment kept, the rest awaited */
 			ike_sa_log(LOG_LVL_DEBUG, sa, "request %u ignored: it "
 				   "does not decrypt or parse", id);

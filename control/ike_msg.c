@@ -202,7 +202,7 @@ int ike_msg_open(struct ike_sa *sa, uint8_t *buf, size_t len,
 	if (ike_pld_parse_inner(m, m->sk.first_payload, plain.ptr,
 				plain.len) != 0) {
 		e->stats.malformed++;
-		return -1;
+		return IKE_MSG_MALFORMED;
 	}
 	return 0;
 }

@@ -36,9 +36,12 @@ void ike_msg_notify_init(struct ike_engine *e, const struct ike_ep *local,
 			 const struct ike_hdr *req, uint16_t type,
 			 const uint8_t *data, size_t len);
 
-/* Decrypt and parse the SK payload of the message in buf; 0 or -1
- * (counted).  An SKF fragment (buf is e->rx_buf) is kept: 1 while the
- * rest is awaited, 0 when it completes its message (ike_frag.h). */
+/* Decrypt and parse the SK payload of the message in buf; 0, -1 when it
+ * does not authenticate, or IKE_MSG_MALFORMED when it does but its
+ * payloads do not parse (m->error says why); both counted.  An SKF
+ * fragment (buf is e->rx_buf) is kept: 1 while the rest is awaited, 0
+ * when it completes its message (ike_frag.h). */
+#define IKE_MSG_MALFORMED (-2)
 int ike_msg_open(struct ike_sa *sa, uint8_t *buf, size_t len,
 		 struct ike_msg *m);
 

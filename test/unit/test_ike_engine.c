@@ -719,6 +719,47 @@ static void on_moved(struct ike_sa *sa, struct ike_msg *m)
 	answered_natd = ike_pld_notify(m, IKE_N_NAT_DETECTION_SOURCE_IP) != NULL;
 }
 
+static uint16_t malformed_answer;
+
+static void on_malformed_answer(struct ike_sa *sa, struct ike_msg *m)
+{
+	(void)sa;
+	malformed_answer = m->n_notifies ? m->notify[0].type : 0;
+}
+
+/* An authentic request whose payloads do not parse (a KE payload too
+ * short for its group field) is answered with INVALID_SYNTAX, protected;
+ * the established IKE SA stays, and so do its CHILD SAs. */
+static void test_malformed_request_answered(void **state)
+{
+	static const uint8_t one = 14;
+	uint64_t malformed;
+	struct ike_sa *c;
+	struct ike_gen g;
+
+	(void)state;
+	connect_client();
+	malformed = ike_engine_stats(gw())->malformed;
+	c = only_sa(cl());
+	ike_msg_begin(c, &g, IKE_EX_INFORMATIONAL, false);
+	ike_gen_begin(&g, IKE_PLD_KE, false);
+	ike_gen_bytes(&g, &one, 1);
+	ike_gen_end(&g);
+	malformed_answer = 0;
+	assert_int_equal(ike_msg_request(c, &g, on_malformed_answer, 0), 0);
+	run();
+	assert_int_equal(malformed_answer, IKE_N_INVALID_SYNTAX);
+	assert_int_equal(ike_engine_stats(gw())->malformed, malformed + 1);
+	assert_int_equal(ike_engine_n_ike_sas(gw()), 1);
+	assert_int_equal(nodes[0].dp.n_sa, 2);
+	/* The window moved: the next request is answered as usual. */
+	ike_msg_begin(c, &g, IKE_EX_INFORMATIONAL, false);
+	malformed_answer = 1;
+	assert_int_equal(ike_msg_request(c, &g, on_malformed_answer, 0), 0);
+	run();
+	assert_int_equal(malformed_answer, 0);
+}
+
 /* The client moves to 203.0.113.9 and sends UPDATE_SA_ADDRESSES from
  * there (RFC 4555 section 3.5). */
 static void client_moves(void)
@@ -1131,6 +1172,7 @@ int main(void)
 		T(test_rekey_on_dp_event),
 		T(test_ike_rekey),
 		T(test_a_day),
+		T(test_malformed_request_answered),
 		T(test_mobike),
 		T(test_mobike_unanswered_check),
 		T(test_frag_road_warrior),
