@@ -237,7 +237,8 @@ static struct spd_key key6(uint32_t off, uint8_t nh, const uint8_t *ext,
 	ip[6] = nh;
 	memcpy(ip + 8, s.v6, 16);
 	memcpy(ip + 24, d.v6, 16);
-	memcpy(ip + 40, ext, elen);
+	if (elen)
+		memcpy(ip + 40, ext, elen); /* ext may be NULL */
 	ip[40 + elen] = (uint8_t)(sp >> 8);
 	ip[41 + elen] = (uint8_t)sp;
 	ip[42 + elen] = (uint8_t)(dpt >> 8);
