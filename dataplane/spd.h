@@ -14,8 +14,10 @@
  *    installation), outbound ones matched with local = source, inbound
  *    ones with local = destination.  An inbound ENCRYPT policy that
  *    matches a clear packet discards it: that traffic must arrive under
- *    ESP (RFC 4301 section 5.2).  XXX A linear list, fine for tens of
- *    policies; thousands of site-to-site selectors want rte_acl.
+ *    ESP (RFC 4301 section 5.2).  A short list is scanned (spd_scan());
+ *    from 24 policies on, one rte_acl context per address family,
+ *    built when the list is published, finds the same first match
+ *    (spd_acl.h).
  * 3. No match: bypass.  The frame forwards everything else in clear, as a
  *    router does; an operator who wants default-deny adds a discard
  *    policy with the lowest priority.
@@ -23,9 +25,9 @@
  *
  * Thread-safety: the main lcore is the only writer.  The vip hash is an
  * rte_hash with lock-free readers; the general list is an immutable array
- * swapped by pointer.  Either way the writer frees what it replaced only
- * after rte_rcu_qsbr_synchronize() on the workers' RCU variable, which
- * spd_* calls itself where it frees.
+ * swapped by pointer, with its rte_acl contexts.  Either way the writer
+ * frees what it replaced only after rte_rcu_qsbr_synchronize() on the
+ * workers' RCU variable, which spd_* calls itself where it frees.
  */
 #ifndef ESPGW_DP_SPD_H
 #define ESPGW_DP_SPD_H
@@ -105,6 +107,8 @@ bool spd_policy_is_vip(const struct spd_policy *p);
  * Writers, main lcore.  add: the id must be new (-EEXIST), -ENOSPC when
  * full, -EINVAL for a VIP policy without an SA family.  del: -ENOENT.
  * Both wait for a grace period before they return what they replaced.
+ * Either may fail to build the new list or its rte_acl contexts
+ * (-ENOMEM mostly): the SPD is then as it was, still published.
  */
 int spd_add(struct spd *spd, const struct spd_policy *p);
 int spd_del(struct spd *spd, uint64_t id);
@@ -131,5 +135,19 @@ void spd_flush(struct spd *spd, uint64_t keep);
  */
 uint8_t spd_lookup(const struct spd *spd, const struct spd_key *k,
 		   struct esp_sa **sa);
+
+/* spd_lookup() with the general list always scanned, never rte_acl: the
+ * reference the tests and the benchmark hold the contexts to. */
+uint8_t spd_lookup_linear(const struct spd *spd, const struct spd_key *k,
+			  struct esp_sa **sa);
+
+/* Do the workers find general policies through rte_acl now (a long
+ * list), rather than by a scan? */
+bool spd_acl_active(const struct spd *spd);
+
+/* The position of the first of p[0..n) whose selectors match k, each
+ * policy in its own direction; n when none does. */
+uint32_t spd_scan(const struct spd_policy *p, uint32_t n,
+		  const struct spd_key *k);
 
 #endif
