@@ -64,8 +64,8 @@ static uint8_t rnd_prefix_len(uint8_t family)
 	return family == ADDR_V4 ? v4[rnd(RTE_DIM(v4))] : v6[rnd(RTE_DIM(v6))];
 }
 
-/* A prefix of the family, its host bits cleared; family 0 now and then
- * (any address, of any family). */
+/* A prefix of the family, its host bits mostly cleared (the SPD must
+ * ignore them); family 0 now and then (any address, of any family). */
 static struct ip_prefix rnd_prefix(uint8_t family)
 {
 	struct ip_prefix p;
@@ -77,6 +77,8 @@ static struct ip_prefix rnd_prefix(uint8_t family)
 	p.addr.family = family;
 	rnd_addr(family, p.addr.bytes);
 	p.len = rnd_prefix_len(family);
+	if (rnd(8) == 0)
+		return p;
 	for (bits = p.len; bits < (family == ADDR_V4 ? 32u : 128u); bits++)
 		p.addr.bytes[bits / 8] &= (uint8_t)~(0x80u >> (bits % 8));
 	return p;
