@@ -7,8 +7,10 @@
  *   UDP to us, port 4500, first 4 bytes non-zero       -> DP_CLS_ESP_UDP
  *     (RFC 3948 section 2.2: a zero non-ESP marker is IKE, and a lone
  *      0xFF byte is a NAT keepalive, section 2.3; both go to the kernel)
+ *   a fragment to us (IPv6: fragment header right behind the fixed one;
+ *     the worker reassembles and classifies again, reasm.h)  -> DP_CLS_FRAG
  *   anything else for us: IKE on 500, ICMP, ARP, IPv4 broadcast and
- *     multicast, IPv6 multicast and link-local, fragments to us   -> SLOW
+ *     multicast, IPv6 multicast and link-local                -> SLOW
  *   (IPv6: ESP and UDP are found behind extension headers too, see
  *    ipv6_ext.h; a malformed chain to us is dropped as bad-ip-header)
  *   IP not for us, from either port                    -> DP_CLS_TRANSIT
@@ -137,11 +139,11 @@ static inline enum dp_class classify_ipv4(struct rte_mbuf *m,
 			return DP_CLS_SLOW;
 		return DP_CLS_TRANSIT;
 	}
-	/* Fragments for us: the kernel reassembles.  XXX ESP arriving in
-	 * fragments therefore never reaches the ESP core. */
+	/* Fragments for us: the worker reassembles (ESP may have been
+	 * fragmented on its way). */
 	if (ip->fragment_offset & RTE_BE16(RTE_IPV4_HDR_MF_FLAG |
 					   RTE_IPV4_HDR_OFFSET_MASK))
-		return DP_CLS_SLOW;
+		return DP_CLS_FRAG;
 	if (ip->next_proto_id == CLASSIFY_IPPROTO_ESP) {
 		m->packet_type |= RTE_PTYPE_TUNNEL_ESP;
 		return DP_CLS_ESP;
@@ -165,10 +167,15 @@ static inline enum dp_class classify_local6(struct rte_mbuf *m, uint32_t len,
 	/* A chain that runs into a second segment counts as cut short. */
 	if (!ipv6_ext_skip(ip, RTE_MIN(len, seg), 0, &x))
 		return DP_CLS_DROP;
-	/* Fragments, as for IPv4: the kernel reassembles.  XXX ESP arriving
-	 * in fragments therefore never reaches the ESP core. */
-	if (x.frag)
-		return DP_CLS_SLOW;
+	/* Fragments, as for IPv4: the worker reassembles those whose
+	 * fragment header comes first, as librte_ip_frag wants.  XXX the
+	 * kernel gets the others, so ESP among them is lost. */
+	if (x.frag) {
+		if (ip[6] != IPPROTO_FRAGMENT)
+			return DP_CLS_SLOW;
+		m->l3_len = sizeof(struct rte_ipv6_hdr) + 8;
+		return DP_CLS_FRAG;
+	}
 	if (x.proto != CLASSIFY_IPPROTO_ESP && x.proto != IPPROTO_UDP)
 		return DP_CLS_SLOW;
 	/* l3_len has 9 bits: a chain longer than 511 bytes cannot be

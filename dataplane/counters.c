@@ -17,6 +17,7 @@ static const char *const class_names[DP_CLS_COUNT] = {
 	[DP_CLS_ESP] = "esp",
 	[DP_CLS_ESP_UDP] = "esp-in-udp",
 	[DP_CLS_TRANSIT] = "transit",
+	[DP_CLS_FRAG] = "fragment",
 };
 
 const char *dp_drop_name(enum dp_drop_reason r)
@@ -72,6 +73,7 @@ void counters_print(const struct dp_counters *c, const char *const *ports,
 	line(out, "", "forwarded", c->forwarded);
 	line(out, "", "fragmented", c->fragmented);
 	line(out, "", "icmp_too_big", c->icmp_too_big);
+	line(out, "", "reassembled", c->reassembled);
 	line(out, "", "to_kernel", c->to_kernel);
 	line(out, "", "from_kernel", c->from_kernel);
 	line(out, "", "arp_requests", c->arp_requests);

@@ -33,7 +33,8 @@
 	X(DP_DROP_NO_ESP, "no-esp-core") \
 	X(DP_DROP_RING_FULL, "ring-full") \
 	X(DP_DROP_TX_FULL, "tx-full") \
-	X(DP_DROP_NO_MBUF, "no-mbuf")
+	X(DP_DROP_NO_MBUF, "no-mbuf") \
+	X(DP_DROP_REASSEMBLY, "reassembled-esp-too-long")
 
 #define CTR_ENUM(id, name) id,
 enum dp_drop_reason {
@@ -49,6 +50,7 @@ enum dp_class {
 	DP_CLS_ESP,     /* ESP (IP protocol 50) to one of our addresses */
 	DP_CLS_ESP_UDP, /* ESP in UDP on port 4500 to us, RFC 3948 */
 	DP_CLS_TRANSIT, /* not for us: policy lookup, then routed */
+	DP_CLS_FRAG,    /* a fragment for us: reassembled (reasm.h) */
 	DP_CLS_COUNT
 };
 
@@ -64,6 +66,7 @@ struct dp_counters {
 	uint64_t forwarded;        /* routed and handed to a TX queue */
 	uint64_t fragmented;       /* IPv4 cut to fit its tunnel (pmtu.h) */
 	uint64_t icmp_too_big;     /* ICMP errors sent for the rest */
+	uint64_t reassembled;      /* packets for us made whole again */
 	uint64_t to_kernel;        /* main lcore: written to a tap */
 	uint64_t from_kernel;      /* main lcore: read from a tap */
 	uint64_t arp_requests;     /* main lcore: ARP requests sent */

@@ -11,6 +11,7 @@
 #include "log.h"
 #include "neigh.h"
 #include "port.h"
+#include "reasm.h"
 #include "route.h"
 #include "slowpath.h"
 
@@ -206,6 +207,13 @@ static int create_tables(struct dp *dp)
 	    !dp->workers || !dp->ctr) {
 		log_err("out of memory for the data-plane tables");
 		return -ENOMEM;
+	}
+	for (unsigned int w = 0; w < dc->n_workers; w++) {
+		dp->workers[w].reasm = reasm_create(socket);
+		if (!dp->workers[w].reasm) {
+			log_err("out of memory for the reassembly tables");
+			return -ENOMEM;
+		}
 	}
 	return rte_rcu_qsbr_init(dp->rcu, dc->n_workers);
 }
@@ -454,6 +462,8 @@ void dp_destroy(struct dp *dp)
 	/* Rings and held packets first: mbufs of the pool the ports free. */
 	slowpath_free(dp->sp);
 	neigh_free(dp->neigh);
+	for (unsigned int w = 0; dp->workers && w < dp->dc->n_workers; w++)
+		reasm_free(dp->workers[w].reasm);
 	port_set_close(&dp->ports);
 	route_free(dp->routes);
 	rte_free(dp->rcu);

@@ -8,6 +8,7 @@
 #include "log.h"
 #include "neigh.h"
 #include "port.h"
+#include "reasm.h"
 #include "slowpath.h"
 
 #define TAP_RING 512
@@ -26,6 +27,8 @@ static unsigned int pool_size(const struct cfg_dataplane *dp)
 	/* Packets waiting for a next hop: in the workers' hand-over rings
 	 * and held by the main lcore (neigh.h). */
 	n += dp->n_workers * NEIGH_HOLD_RING + NEIGH_HOLD_TOTAL;
+	/* Fragments waiting for the rest of their packet (reasm.h). */
+	n += dp->n_workers * REASM_HELD;
 	n += lcores * (POOL_CACHE + 4u * dp->burst);
 	return rte_align32pow2(n) - 1;
 }

@@ -7,6 +7,7 @@
 
 #include "neigh.h"
 #include "port.h"
+#include "reasm.h"
 #include "route.h"
 #include "slowpath.h"
 #include "worker.h"
@@ -290,6 +291,35 @@ static void punt(struct worker_ctx *w, struct rte_mbuf **pkts, uint16_t n)
 }
 
 /* Sort a received burst by class, then run each class as a burst. */
+/* A fragment for us: NULL while its packet is incomplete, else the whole
+ * packet, classified again in *c.  Without a table the kernel gets the
+ * fragments, as in pieces they are all it can use. */
+static struct rte_mbuf *reassemble(struct worker_ctx *w,
+				   const struct dp_port *p, struct rte_mbuf *m,
+				   const struct round *r, enum dp_class *c,
+				   enum dp_drop_reason *why)
+{
+	struct rte_mbuf *whole;
+
+	if (!w->reasm) {
+		*c = DP_CLS_SLOW;
+		return m;
+	}
+	if (reasm_input(w->reasm, m, r->now, &whole) == REASM_KEPT)
+		return NULL;
+	CTR_ADD(w->ctr->reassembled, 1);
+	*c = classify(whole, &p->mac, w->local, why);
+	if (*c == DP_CLS_FRAG) { /* cannot be, but never loop */
+		*c = DP_CLS_DROP;
+		*why = DP_DROP_BAD_IP;
+	} else if ((*c == DP_CLS_ESP || *c == DP_CLS_ESP_UDP) &&
+		   !reasm_flatten(whole)) {
+		*c = DP_CLS_DROP;
+		*why = DP_DROP_REASSEMBLY;
+	}
+	return whole;
+}
+
 static void process(struct worker_ctx *w, const struct dp_port *p,
 		    struct rte_mbuf **pkts, uint16_t n, struct round *r)
 {
@@ -299,22 +329,25 @@ static void process(struct worker_ctx *w, const struct dp_port *p,
 	enum dp_drop_reason why;
 
 	for (uint16_t i = 0; i < n; i++) {
-		enum dp_class c = classify(pkts[i], &p->mac, w->local, &why);
+		struct rte_mbuf *m = pkts[i];
+		enum dp_class c = classify(m, &p->mac, w->local, &why);
 
 		CTR_ADD(w->ctr->cls[c], 1);
+		if (c == DP_CLS_FRAG && !(m = reassemble(w, p, m, r, &c, &why)))
+			continue;
 		switch (c) {
 		case DP_CLS_SLOW:
-			slow[n_slow++] = pkts[i];
+			slow[n_slow++] = m;
 			break;
 		case DP_CLS_ESP:
 		case DP_CLS_ESP_UDP:
-			esp[n_esp++] = pkts[i];
+			esp[n_esp++] = m;
 			break;
 		case DP_CLS_TRANSIT:
-			tr[n_tr++] = pkts[i];
+			tr[n_tr++] = m;
 			break;
 		default:
-			drop(w, pkts[i], why);
+			drop(w, m, why);
 		}
 	}
 	if (n_slow)
@@ -362,6 +395,8 @@ unsigned int worker_poll(struct worker_ctx *w)
 		process(w, p, pkts, n, &r);
 		total += n;
 	}
+	if (w->reasm)
+		reasm_tidy(w->reasm, r.now);
 	if (w->rcu)
 		rte_rcu_qsbr_quiescent(w->rcu, w->id);
 	return total;

@@ -93,6 +93,7 @@ struct worker_hooks {
 };
 
 struct neigh_table;
+struct reasm;
 struct slowpath;
 
 struct worker_queue {
@@ -116,6 +117,7 @@ struct worker_ctx {
 	struct dp_counters *ctr;    /* this worker's own block */
 	const uint32_t *running;    /* cleared by the main lcore to stop */
 	uint32_t idle_sleep_us;     /* 0: busy-poll; see worker_main() */
+	struct reasm *reasm; /* fragments for us; NULL: to the kernel */
 	uint32_t esp_whole;  /* inner packets this long fit any tunnel */
 	struct pmtu_bucket icmp; /* ICMP errors' rate limit */
 };

@@ -171,15 +171,30 @@ static void test_own_traffic_goes_to_the_kernel(void **state)
 	       DP_CLS_SLOW, 0);
 }
 
-static void test_fragment_to_us_goes_to_the_kernel(void **state)
+/* Fragments to us are for the worker to reassemble (reasm.h); those
+ * to others are transit like any packet. */
+static void test_fragment_to_us_is_reassembled(void **state)
 {
 	struct rte_mbuf *m = ipv4(OUR4, 50, esp_hdr, sizeof(esp_hdr), 0);
 	struct rte_ipv4_hdr *ip = rte_pktmbuf_mtod_offset(
 		m, struct rte_ipv4_hdr *, RTE_ETHER_HDR_LEN);
+	enum dp_drop_reason why;
 
 	(void)state;
 	ip->fragment_offset = RTE_BE16(RTE_IPV4_HDR_MF_FLAG);
-	expect(m, DP_CLS_SLOW, 0);
+	assert_int_equal(classify(m, &our_mac, &local, &why), DP_CLS_FRAG);
+	assert_int_equal(m->l3_len, 20);
+	rte_pktmbuf_free(m);
+	m = ipv4(OUR4, 50, esp_hdr, sizeof(esp_hdr), 0);
+	ip = rte_pktmbuf_mtod_offset(m, struct rte_ipv4_hdr *,
+				     RTE_ETHER_HDR_LEN);
+	ip->fragment_offset = RTE_BE16(185); /* a later one */
+	expect(m, DP_CLS_FRAG, 0);
+	m = ipv4(OTHER4, 50, esp_hdr, sizeof(esp_hdr), 0);
+	ip = rte_pktmbuf_mtod_offset(m, struct rte_ipv4_hdr *,
+				     RTE_ETHER_HDR_LEN);
+	ip->fragment_offset = RTE_BE16(RTE_IPV4_HDR_MF_FLAG);
+	expect(m, DP_CLS_TRANSIT, 0);
 }
 
 static void test_transit(void **state)
@@ -318,7 +333,9 @@ static void test_esp_behind_extension_headers(void **state)
 	       DP_CLS_TRANSIT, 0);
 }
 
-static void test_ipv6_fragment_to_us_goes_to_the_kernel(void **state)
+/* The worker reassembles IPv6 fragments whose fragment header comes
+ * first (librte_ip_frag's rule); the kernel gets the others. */
+static void test_ipv6_fragment_to_us(void **state)
 {
 	/* Hop-by-hop, then a first fragment (M set) of ESP. */
 	uint8_t frag[16 + sizeof(esp_hdr)] = { 44, 0, 1, 4, 0, 0, 0, 0,
@@ -334,6 +351,12 @@ static void test_ipv6_fragment_to_us_goes_to_the_kernel(void **state)
 	m = ipv6(our6, 0, frag, sizeof(frag));
 	assert_int_equal(classify(m, &our_mac, &local, &why), DP_CLS_ESP);
 	assert_int_equal(m->l3_len, 56);
+	rte_pktmbuf_free(m);
+	/* The fragment header first. */
+	frag[11] = 1;
+	m = ipv6(our6, 44, frag + 8, sizeof(frag) - 8);
+	assert_int_equal(classify(m, &our_mac, &local, &why), DP_CLS_FRAG);
+	assert_int_equal(m->l3_len, 48);
 	rte_pktmbuf_free(m);
 }
 
@@ -372,12 +395,12 @@ int main(void)
 		cmocka_unit_test(test_esp_to_us),
 		cmocka_unit_test(test_udp_4500_split),
 		cmocka_unit_test(test_own_traffic_goes_to_the_kernel),
-		cmocka_unit_test(test_fragment_to_us_goes_to_the_kernel),
+		cmocka_unit_test(test_fragment_to_us_is_reassembled),
 		cmocka_unit_test(test_transit),
 		cmocka_unit_test(test_padding_is_trimmed),
 		cmocka_unit_test(test_malformed),
 		cmocka_unit_test(test_esp_behind_extension_headers),
-		cmocka_unit_test(test_ipv6_fragment_to_us_goes_to_the_kernel),
+		cmocka_unit_test(test_ipv6_fragment_to_us),
 		cmocka_unit_test(test_malformed_chain),
 	};
 	int rc;

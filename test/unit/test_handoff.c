@@ -28,7 +28,9 @@
 #include "esp_outb.h"
 #include "ipsec_hooks.h"
 #include "neigh.h"
+#include "pmtu.h"
 #include "port.h"
+#include "reasm.h"
 #include "route.h"
 #include "sa_table.h"
 #include "slowpath.h"
@@ -227,7 +229,9 @@ static int setup(void **state)
 			.neigh = r->neigh, .sp = r->sp, .local = &r->local,
 			.hooks = &r->wh, .ctr = &r->ctr[w],
 			.running = &r->running,
+			.reasm = reasm_create(SOCKET_ID_ANY),
 		};
+		assert_non_null(r->w[w].reasm);
 	}
 	*state = r;
 	return 0;
@@ -239,6 +243,8 @@ static int teardown(void **state)
 	struct rte_mbuf *m;
 
 	rte_eth_dev_stop(r->port_id);
+	for (unsigned int w = 0; w < 2; w++)
+		reasm_free(r->w[w].reasm);
 	ipsec_hooks_destroy(r->h);
 	rte_eth_dev_close(r->port_id);
 	for (unsigned int i = 0; i < 2; i++) {
@@ -388,6 +394,49 @@ static void test_handoff_once(void **state)
 
 /* A full hand-off ring drops and counts; nothing leaks, the ring's
  * contents still go through, and the drops are not replay drops later. */
+/* ESP that a router cut into fragments on its way: worker 1, the SA's
+ * owner, gets the fragments last first, puts each packet together and
+ * decrypts it once. */
+static void test_fragmented_esp(void **state)
+{
+	struct rig *r = *state;
+	enum { N = 5 };
+	uint8_t seen[N] = { 0 };
+	unsigned int got = 0, frags = 0;
+
+	for (uint32_t i = 0; i < N; i++) {
+		struct rte_mbuf *m = NULL, *f[PMTU_MAX_FRAGS];
+		int n;
+
+		inject(r, i, 1); /* onto queue 0: take it back */
+		assert_int_equal(rte_ring_dequeue(r->rx[0], (void **)&m), 0);
+		m->l2_len = 14;
+		m->l3_len = 20;
+		m->packet_type = RTE_PTYPE_L2_ETHER | RTE_PTYPE_L3_IPV4;
+		n = pmtu_fragment4(m, 68, mp, f, PMTU_MAX_FRAGS);
+		assert_true(n >= 2);
+		for (int k = n - 1; k >= 0; k--) {
+			memcpy(rte_pktmbuf_mtod(f[k], uint8_t *),
+			       rte_pktmbuf_mtod(m, uint8_t *), 14);
+			assert_int_equal(rte_ring_enqueue(r->rx[1], f[k]), 0);
+		}
+		rte_pktmbuf_free(m);
+		frags += (unsigned int)n;
+	}
+	for (unsigned int i = 0; i < 16 && got < N; i++) {
+		worker_poll(&r->w[1]);
+		got += collect(r, 1, seen, N);
+	}
+	assert_int_equal(got, N);
+	for (unsigned int i = 0; i < N; i++)
+		assert_int_equal(seen[i], 1);
+	assert_int_equal(r->ctr[1].cls[DP_CLS_FRAG], frags);
+	assert_int_equal(r->ctr[1].reassembled, N);
+	for (unsigned int i = 0; i < DP_DROP_COUNT; i++)
+		assert_int_equal(r->ctr[1].drop[i], 0);
+	assert_int_equal(rte_mempool_avail_count(mp), POOL_SIZE);
+}
+
 static void test_ring_full(void **state)
 {
 	struct rig *r = *state;
@@ -443,6 +492,8 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_handoff_once, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_fragmented_esp, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_ring_full, setup,
 						teardown),
