@@ -20,6 +20,7 @@
 
 #include "config.h"
 #include "log.h"
+#include "nodump.h"
 
 #define DEFAULT_SOCKET "/run/espgw/espgwctl.sock"
 
@@ -225,6 +226,9 @@ int main(int argc, char **argv)
 	int first;
 
 	log_init("espgwctl", LOG_LVL_WARN);
+	/* "check" reads the configuration, pre-shared keys and all. */
+	if (nodump_process() != 0)
+		log_warn("cannot turn core dumps off");
 	first = parse(argc, argv, &o);
 	if (first == -1)
 		return 0;

@@ -12,6 +12,7 @@
 #include "config.h"
 #include "daemon.h"
 #include "log.h"
+#include "nodump.h"
 
 static volatile sig_atomic_t stop;
 
@@ -56,6 +57,8 @@ int main(int argc, char **argv)
 	int rc;
 
 	log_init("espgw-control", LOG_LVL_INFO);
+	if ((rc = nodump_process()) != 0)
+		log_warn("cannot turn core dumps off: %s", strerror(-rc));
 	rc = cli_opts_parse(&opts, argc, argv);
 	if (rc < 0 || rc != argc) {
 		if (rc >= 0)

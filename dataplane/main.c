@@ -20,6 +20,7 @@
 #include "dataplane.h"
 #include "ipsec_hooks.h"
 #include "log.h"
+#include "nodump.h"
 #include "sa_table.h"
 
 /* SAs the SAD and the id map hold.  XXX not configurable yet. */
@@ -165,6 +166,8 @@ int main(int argc, char **argv)
 	int rc;
 
 	log_init("espgw-dataplane", LOG_LVL_INFO);
+	if ((rc = nodump_process()) != 0)
+		log_warn("cannot turn core dumps off: %s", strerror(-rc));
 	/* The program's options: after "--", or all of argv without it. */
 	argv[split] = argv[0];
 	if (cli_opts_parse(&opts, argc - split, argv + split) < 0) {

@@ -136,7 +136,13 @@ wait_for 300 eval 'show | grep -q ": up"' || fail "control did not attach"
 gen1=$(generation)
 [[ $gen1 =~ ^[0-9a-f]{16}$ && $gen1 != 0000000000000000 ]] ||
 	fail "bad generation '$gen1'"
-echo "ok 3 - control waits, then attaches to generation $gen1"
+# Neither daemon can leave its keys in a core file (common/nodump.h).
+for p in "$cp_pid" "$dp_pid"; do
+	core=$(awk '/^Max core file size/ { print $5 "/" $6 }' "/proc/$p/limits")
+	[[ $core == 0/0 ]] || fail "pid $p may dump core ($core)"
+done
+echo "ok 3 - control waits, then attaches to generation $gen1; neither" \
+	"daemon may dump core"
 
 stop_pid "$dp_pid"
 dp_pid=
