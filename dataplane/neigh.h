@@ -51,7 +51,7 @@
 
 #include <rte_common.h>
 #include <rte_ether.h>
-#include <rte_jhash.h>
+#include <rte_hash_crc.h>
 #include <rte_mbuf.h>
 #include <rte_ring.h>
 #include <rte_ring_elem.h>
@@ -163,7 +163,7 @@ static inline void neigh_key_make(struct neigh_key *k, uint16_t port,
 static inline uint32_t neigh_hash(const struct neigh_key *k)
 {
 	RTE_BUILD_BUG_ON(sizeof(*k) != 20);
-	return rte_jhash_32b((const uint32_t *)(const void *)k, 5, 0);
+	return rte_hash_crc(k, sizeof(*k), 0);
 }
 
 static inline uint64_t neigh_pack(const struct rte_ether_addr *mac,

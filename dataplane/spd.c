@@ -6,7 +6,7 @@
 #include <string.h>
 
 #include <rte_hash.h>
-#include <rte_jhash.h>
+#include <rte_hash_crc.h>
 #include <rte_malloc.h>
 
 #include "esp_crypto.h"
@@ -57,7 +57,7 @@ struct spd *spd_create(const char *name, uint32_t max_vips, int socket,
 		.name = name,
 		.entries = RTE_MAX(max_vips, 64u),
 		.key_len = sizeof(struct vip_key),
-		.hash_func = rte_jhash,
+		.hash_func = rte_hash_crc, /* SSE4.2: a third of jhash's cost */
 		.socket_id = socket,
 		.extra_flag = RTE_HASH_EXTRA_FLAGS_RW_CONCURRENCY_LF,
 	};

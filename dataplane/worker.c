@@ -36,9 +36,22 @@ struct txbuf {
 	uint16_t n;
 };
 
+/* The last next hop resolved in this round.  Most packets of a burst
+ * leave through one router (a tunnel's packets all go to the peer's next
+ * hop), so one entry spares most neighbour table lookups; it lives no
+ * longer than the round, as a MAC looked up at its start would. */
+struct hop_cache {
+	bool valid;
+	uint8_t family;
+	uint16_t port;
+	uint8_t ip[16];
+	struct rte_ether_addr mac;
+};
+
 struct round {
 	struct txbuf tx[DP_MAX_PORTS];
 	uint64_t now;
+	struct hop_cache hop;
 };
 
 static inline void drop(struct worker_ctx *w, struct rte_mbuf *m,
@@ -101,6 +114,30 @@ static void flush(struct worker_ctx *w, struct round *r)
 		flush_port(w, r, i);
 }
 
+/* The MAC of the next hop (port, family, ip): from the round's cache, or
+ * the neighbour table.  False when it has none usable. */
+static inline bool resolve(struct worker_ctx *w, struct round *r,
+			   uint16_t port, uint8_t family, const uint8_t *ip,
+			   struct rte_ether_addr *mac)
+{
+	struct hop_cache *c = &r->hop;
+	size_t len = family == ADDR_V6 ? 16 : 4;
+
+	if (c->valid && c->port == port && c->family == family &&
+	    memcmp(c->ip, ip, len) == 0) {
+		rte_ether_addr_copy(&c->mac, mac);
+		return true;
+	}
+	if (!neigh_lookup(w->neigh, port, family, ip, r->now, mac))
+		return false;
+	c->valid = true;
+	c->port = port;
+	c->family = family;
+	memcpy(c->ip, ip, len);
+	rte_ether_addr_copy(mac, &c->mac);
+	return true;
+}
+
 /* Route m, write the Ethernet header, resolve the next hop, queue it.
  * Returns the drop reason, or DP_DROP_COUNT when m was queued or handed
  * to the main lcore to wait for the next hop's MAC. */
@@ -127,8 +164,7 @@ static enum dp_drop_reason route_one(struct worker_ctx *w, struct rte_mbuf *m,
 	rte_ether_addr_copy(&p->mac, &eth->src_addr);
 	eth->ether_type = v6 ? RTE_BE16(RTE_ETHER_TYPE_IPV6)
 			     : RTE_BE16(RTE_ETHER_TYPE_IPV4);
-	if (!neigh_lookup(w->neigh, nh->port, family, hop, r->now,
-			  &eth->dst_addr)) {
+	if (!resolve(w, r, nh->port, family, hop, &eth->dst_addr)) {
 		if (neigh_hold(w->neigh, w->id, nh->port, family, hop, m))
 			return DP_DROP_COUNT;
 		CTR_ADD(w->ctr->neigh_requests_lost, 1);
@@ -368,6 +404,7 @@ unsigned int worker_poll(struct worker_ctx *w)
 	for (unsigned int i = 0; i < w->ports->n; i++)
 		r.tx[i].n = 0;
 	r.now = rte_rdtsc();
+	r.hop.valid = false;
 	for (unsigned int q = 0; q < w->n_rxq; q++) {
 		const struct dp_port *p = &w->ports->port[w->rxq[q].port];
 		uint16_t n = rte_eth_rx_burst(p->id, w->rxq[q].queue, pkts,
