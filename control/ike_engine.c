@@ -82,9 +82,10 @@ static void follow(struct ike_sa *sa, const struct ike_ep *local,
 
 	if (ep_equal(&sa->remote, remote) && ep_equal(&sa->local, local))
 		return;
-	if (sa->mobike &&
-	    ike_pld_notify(&sa->eng->msg, IKE_N_UPDATE_SA_ADDRESSES))
-		return; /* ike_info.c moves it, with NAT detection */
+	/* RFC 4555 section 3.8: with MOBIKE, only UPDATE_SA_ADDRESSES moves
+	 * the SAs (ike_mobike.c, after a return routability check). */
+	if (sa->mobike)
+		return;
 	if (!ike_sa_natt(sa) && local->port != IKE_NATT_PORT)
 		return;
 	if (sa->state == IKE_SA_ESTABLISHED && !ep_equal(&sa->remote, remote))

@@ -12,6 +12,10 @@
  * as any unanswered request does: the retransmissions give up and the
  * IKE SA goes, as for a failed DPD.
  *
+ * With MOBIKE nothing else moves the SAs: section 3.8 turns RFC 7296
+ * section 2.23's implicit update off (ike_engine.c), and answers go to
+ * where their request came from (ike_msg.c), as section 2.11 wants.
+ *
  * XXX A CHILD SA rekeyed while the check runs is installed towards the
  * new address before the check has ended.  Our own address changes and
  * ADDITIONAL_*_ADDRESS lists are not done.

@@ -59,10 +59,25 @@ static void send_one(struct ike_sa *sa, const uint8_t *buf, size_t len)
 	e->ops.send(e->ops.arg, &sa->local, &sa->remote, buf, len);
 }
 
+/* Section 2.11: a response goes back to where its request came from,
+ * which with MOBIKE need not be the IKE SA's address (yet). */
+static void send_reply(struct ike_sa *sa, const uint8_t *buf, size_t len)
+{
+	struct ike_engine *e = sa->eng;
+
+	e->ops.send(e->ops.arg, &e->rx_local, &e->rx_remote, buf, len);
+}
+
 /* All fragments of a message go, and go again, together (2.6.1). */
 static void transmit(struct ike_sa *sa, const uint8_t *buf, size_t len)
 {
 	ike_frag_each(buf, len, send_one, sa);
+}
+
+/* The same for a response, while its request is being handled. */
+static void transmit_reply(struct ike_sa *sa, const uint8_t *buf, size_t len)
+{
+	ike_frag_each(buf, len, send_reply, sa);
 }
 
 static void on_retransmit(void *arg)
@@ -127,14 +142,14 @@ int ike_msg_respond(struct ike_sa *sa, struct ike_gen *g)
 	sa->resp = copy;
 	sa->resp_len = len;
 	sa->resp_id = sa->peer_msg_id++;
-	transmit(sa, copy, len);
+	transmit_reply(sa, copy, len);
 	return 0;
 }
 
 void ike_msg_resend_response(struct ike_sa *sa)
 {
 	if (sa->resp) {
-		transmit(sa, sa->resp, sa->resp_len);
+		transmit_reply(sa, sa->resp, sa->resp_len);
 		sa->eng->stats.duplicates++;
 	}
 }

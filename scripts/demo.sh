@@ -110,6 +110,7 @@ say "strongSwan road warrior connects (IKEv2, PSK)"
 rw=$NETNS_WORK/rw
 mkdir -p "$rw"
 swan_render "$it/swan/roadwarrior.conf.template" "$rw/swanctl.conf" \
+	MOBIKE=no \
 	GW_ADDR="$GW_PUB" RW_ID=rw1.espgw.test GW_ID=gw.espgw.test \
 	OFFICE_NET="$OFFICE_NET" ESP_PROPOSALS=aes256-sha256-modp2048 \
 	PSK="$psk" || failed "strongSwan's configuration"

@@ -13,6 +13,8 @@
 #      loss, counted by the client's CHILD_SA; plaintext to the office is
 #      dropped on the road warrior's wire, so only the tunnel can pass;
 #   4. espgwctl show peers and show sa name the peer and the SPIs;
+#      (direct only, the client with MOBIKE) the client's address moves:
+#      espgw follows after its return routability check, same IKE SA;
 #   5. a CHILD_SA rekey and an IKE SA rekey started by the client while a
 #      ping runs: no ping lost;
 #   6. a CHILD_SA rekey and an IKE SA rekey started by espgw (espgwctl
@@ -155,6 +157,7 @@ bring_up() {
 	swan_render "$here/swan/roadwarrior.conf.template" "$rw/swanctl.conf" \
 		GW_ADDR="$GW_PUB" RW_ID="$RW_ID" GW_ID="$GW_ID" \
 		OFFICE_NET="$OFFICE_NET" ESP_PROPOSALS=aes256-sha256-modp2048 \
+		MOBIKE="$( [[ $name == direct ]] && echo yes || echo no)" \
 		PSK="$PSK" || fail "render the client's config"
 	swan_start "$rw" "$NS_RW" || fail "charon did not start"
 	swan_load "$rw" "$rw/swanctl.conf" || fail "swanctl --load-all"
@@ -432,11 +435,45 @@ disconnect() {
 	espgw_stop || fail "espgw exited with an error"
 }
 
+# MOBIKE (RFC 4555): the client's address changes, as a phone's does
+# from Wi-Fi to 4G; strongSwan sends UPDATE_SA_ADDRESSES from the new
+# one, espgw checks that it answers (COOKIE2) and only then moves the
+# CHILD SAs there; the IKE SA is the same, and the pings go on.  (With
+# kernel-libipsec strongSwan then rekeys its CHILD SA by itself.)
+roam() {
+	local name=$1 rw=$NETNS_WORK/rw new=${RW_PUB%.*}.3 ike
+	step="$name: MOBIKE: the client moves to $new"
+	ike=$(swan_ike_spis "$rw")
+	nsx "$NS_RW" sysctl -qw net.ipv4.conf.eth0.promote_secondaries=1 &&
+		nsx "$NS_RW" ip addr add "$new/$PUB_PREFIX" dev eth0 &&
+		nsx "$NS_RW" ip addr del "$RW_PUB/$PUB_PREFIX" dev eth0 &&
+		nsx "$NS_RW" ip route replace default via "$GW_PUB" ||
+		fail "cannot move the client's address"
+	netns_wait_for 200 espgw_shows "show peers" "$new" ||
+		fail "espgw did not follow: $(espgw_ctl show peers 2>&1 |
+			head -n 5)"
+	# The CHILD SAs follow once the return routability check came back.
+	netns_wait_for 100 grep -q "MOBIKE: moved to $new" \
+		"$NETNS_WORK/control.log" ||
+		fail "the CHILD SAs did not follow: $(grep MOBIKE \
+			"$NETNS_WORK/control.log" | tail -n 3)"
+	grep -q "NAT mapping moved" "$NETNS_WORK/control.log" &&
+		fail "the SAs moved before the return routability check"
+	swan_wait_child "$rw" office 10 || fail "no INSTALLED CHILD_SA"
+	ping_office "$VIP" 10 ||
+		fail "ping after the move: $(tail -n 3 "$NETNS_WORK/ping.out")"
+	[[ $(swan_ike_spis "$rw") == "$ike" ]] ||
+		fail "the IKE SA was negotiated again, not moved"
+	ok "$name: MOBIKE: the client moved to $new, espgw followed after" \
+		"its COOKIE2 check; same IKE SA, 10 pings, none lost"
+}
+
 run_topology() {
 	netns_workdir || exit 1
 	bring_up "$1"
 	connect "$1"
 	traffic "$1"
+	[[ $1 == direct ]] && roam "$1"
 	rekeys "$1"
 	espgw_rekeys "$1"
 	espgw_terminate "$1"

@@ -154,6 +154,7 @@ run_topology() { # direct|nat
 	netns_setup kernel ${name/direct/} || fail "$name: namespaces"
 	mkdir -p "$RW" "$GW"
 	swan_render "$here/swan/roadwarrior.conf.template" "$RW/swanctl.conf" \
+		MOBIKE=no \
 		GW_ADDR="$GW_PUB" RW_ID="$RW_ID" GW_ID="$GW_ID" \
 		OFFICE_NET="$OFFICE_NET" ESP_PROPOSALS=aes256-sha256-modp2048 \
 		PSK="$PSK" || fail "render the client's config"

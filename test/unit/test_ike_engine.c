@@ -381,6 +381,9 @@ static void test_nat(void **state)
 	assert_int_equal(in->natt_remote_port, IKE_NATT_PORT + 30000);
 	assert_int_equal(in->natt_local_port, IKE_NATT_PORT);
 
+	/* A client without MOBIKE (Windows' built-in one): section 2.23's
+	 * implicit update is how the gateway learns of a new mapping. */
+	only_sa(gw())->mobike = false;
 	nat_offset = 31000; /* the NAT forgot us and picked another port */
 	advance(60000);	    /* the client's DPD goes out */
 	run();
@@ -388,6 +391,26 @@ static void test_nat(void **state)
 	in = &nodes[0].dp.sa[0];
 	assert_int_equal(in->natt_remote_port, IKE_NATT_PORT + 31000);
 	assert_int_equal(only_sa(gw())->remote.port, IKE_NATT_PORT + 31000);
+}
+
+/* With MOBIKE (RFC 4555 section 3.8) a message from a new mapping moves
+ * nothing: only UPDATE_SA_ADDRESSES does, after its return routability
+ * check.  The answer still goes where the request came from (RFC 7296
+ * section 2.11), so the client's DPD succeeds. */
+static void test_nat_mobike_no_implicit_update(void **state)
+{
+	(void)state;
+	nat_offset = 30000;
+	connect_client();
+	assert_true(only_sa(gw())->mobike);
+	nat_offset = 31000;
+	advance(60000); /* the client's DPD, from the new mapping */
+	run();
+	assert_int_equal(nodes[0].dp.updates, 0);
+	assert_int_equal(only_sa(gw())->remote.port, IKE_NATT_PORT + 30000);
+	advance(120000);
+	assert_int_equal(ike_engine_stats(cl())->dead, 0);
+	assert_int_equal(ike_engine_n_ike_sas(cl()), 1);
 }
 
 /* RFC 3948 section 4: the client behind the NAT sends a keepalive every
@@ -1160,6 +1183,7 @@ int main(void)
 		T(test_dpd_answered),
 		T(test_malformed_dropped),
 		T(test_nat),
+		T(test_nat_mobike_no_implicit_update),
 		T(test_nat_keepalive),
 		T(test_no_nat_no_keepalive),
 		T(test_cookie),
