@@ -97,6 +97,32 @@ static bool icmp4_is_error(uint8_t type)
 	       type == 12 /* parameter problem */;
 }
 
+/* A new mbuf shaped as m is (l2_len of room), with hdr_len bytes of IP
+ * and ICMP headers zeroed and then quote bytes of m's IP packet; the
+ * address of the IP header, or NULL when mp ran dry. */
+static uint8_t *error_mbuf(const struct rte_mbuf *m, struct rte_mempool *mp,
+			   uint32_t hdr_len, uint32_t quote,
+			   struct rte_mbuf **out)
+{
+	struct rte_mbuf *e = rte_pktmbuf_alloc(mp);
+	uint8_t *d;
+
+	if (!e)
+		return NULL;
+	d = (uint8_t *)rte_pktmbuf_append(
+		e, (uint16_t)(m->l2_len + hdr_len + quote));
+	if (!d) {
+		rte_pktmbuf_free(e);
+		return NULL;
+	}
+	memset(d + m->l2_len, 0, hdr_len);
+	memcpy(d + m->l2_len + hdr_len,
+	       rte_pktmbuf_mtod_offset(m, const uint8_t *, m->l2_len), quote);
+	e->l2_len = m->l2_len;
+	*out = e;
+	return d + m->l2_len;
+}
+
 /* RFC 1122 section 3.2.2: never about an ICMP error, a later fragment,
  * or a source that is not one host. */
 static bool icmp4_due(const struct rte_mbuf *m, const struct rte_ipv4_hdr *ip)
@@ -121,21 +147,15 @@ static struct rte_mbuf *icmp4(const struct rte_mbuf *m, uint32_t mtu,
 		m, const struct rte_ipv4_hdr *, m->l2_len);
 	uint32_t quote = RTE_MIN(rte_pktmbuf_data_len(m) - m->l2_len,
 				 ICMP4_MAX - sizeof(*ip) - ICMP_HDR_LEN);
-	struct rte_mbuf *e;
+	struct rte_mbuf *e = NULL;
 	struct rte_ipv4_hdr *h;
-	uint8_t *icmp, *d;
+	uint8_t *icmp;
 	uint16_t sum;
 
-	if (!icmp4_due(m, ip) || !(e = rte_pktmbuf_alloc(mp)))
+	if (!icmp4_due(m, ip) ||
+	    !(h = (struct rte_ipv4_hdr *)error_mbuf(
+		      m, mp, sizeof(*h) + ICMP_HDR_LEN, quote, &e)))
 		return NULL;
-	d = (uint8_t *)rte_pktmbuf_append(
-		e, (uint16_t)(m->l2_len + sizeof(*h) + ICMP_HDR_LEN + quote));
-	if (!d) {
-		rte_pktmbuf_free(e);
-		return NULL;
-	}
-	h = (struct rte_ipv4_hdr *)(d + m->l2_len);
-	memset(h, 0, sizeof(*h) + ICMP_HDR_LEN);
 	h->version_ihl = RTE_IPV4_VHL_DEF;
 	h->total_length = rte_cpu_to_be_16(
 		(uint16_t)(sizeof(*h) + ICMP_HDR_LEN + quote));
@@ -149,11 +169,9 @@ static struct rte_mbuf *icmp4(const struct rte_mbuf *m, uint32_t mtu,
 	icmp[1] = 4; /* fragmentation needed and DF set */
 	icmp[6] = (uint8_t)(RTE_MIN(mtu, UINT16_MAX) >> 8);
 	icmp[7] = (uint8_t)RTE_MIN(mtu, UINT16_MAX);
-	memcpy(icmp + ICMP_HDR_LEN, ip, quote);
 	sum = (uint16_t)~rte_raw_cksum(icmp, ICMP_HDR_LEN + quote);
 	memcpy(icmp + 2, &sum, sizeof(sum));
 	e->packet_type = RTE_PTYPE_L2_ETHER | RTE_PTYPE_L3_IPV4;
-	e->l2_len = m->l2_len;
 	e->l3_len = sizeof(*h);
 	return e;
 }
@@ -182,21 +200,15 @@ static struct rte_mbuf *icmp6(const struct rte_mbuf *m, uint32_t mtu,
 		m, const struct rte_ipv6_hdr *, m->l2_len);
 	uint32_t quote = RTE_MIN(rte_pktmbuf_data_len(m) - m->l2_len,
 				 IPV6_MIN_MTU - sizeof(*ip) - ICMP_HDR_LEN);
-	struct rte_mbuf *e;
+	struct rte_mbuf *e = NULL;
 	struct rte_ipv6_hdr *h;
-	uint8_t *icmp, *d;
+	uint8_t *icmp;
 	uint16_t sum;
 
-	if (!icmp6_due(m, ip) || !(e = rte_pktmbuf_alloc(mp)))
+	if (!icmp6_due(m, ip) ||
+	    !(h = (struct rte_ipv6_hdr *)error_mbuf(
+		      m, mp, sizeof(*h) + ICMP_HDR_LEN, quote, &e)))
 		return NULL;
-	d = (uint8_t *)rte_pktmbuf_append(
-		e, (uint16_t)(m->l2_len + sizeof(*h) + ICMP_HDR_LEN + quote));
-	if (!d) {
-		rte_pktmbuf_free(e);
-		return NULL;
-	}
-	h = (struct rte_ipv6_hdr *)(d + m->l2_len);
-	memset(h, 0, sizeof(*h) + ICMP_HDR_LEN);
 	h->vtc_flow = rte_cpu_to_be_32(6u << 28);
 	h->payload_len = rte_cpu_to_be_16((uint16_t)(ICMP_HDR_LEN + quote));
 	h->proto = IPPROTO_ICMPV6;
@@ -207,11 +219,9 @@ static struct rte_mbuf *icmp6(const struct rte_mbuf *m, uint32_t mtu,
 	icmp[0] = 2; /* packet too big */
 	mtu = rte_cpu_to_be_32(mtu);
 	memcpy(icmp + 4, &mtu, sizeof(mtu)); /* Ethernet leaves it unaligned */
-	memcpy(icmp + ICMP_HDR_LEN, ip, quote);
 	sum = rte_ipv6_udptcp_cksum(h, icmp);
 	memcpy(icmp + 2, &sum, sizeof(sum));
 	e->packet_type = RTE_PTYPE_L2_ETHER | RTE_PTYPE_L3_IPV6;
-	e->l2_len = m->l2_len;
 	e->l3_len = sizeof(*h);
 	return e;
 }
