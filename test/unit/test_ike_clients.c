@@ -40,10 +40,10 @@
 #include <arpa/inet.h>
 
 #include "ike_engine.h"
+#include "ike_still_clock.h"
 #include "ike_load_msg.h"
 
 #define RW_PSK	   "8vQe+1mZ/kR3t9Lw0xN5yJpA" /* road-warrior.conf */
-#define MAX_TIMERS 256
 #define MAX_SAS	   8
 #define MSG_MAX	   4096 /* Windows' IKE_AUTH is long: its CERTREQs */
 
@@ -105,7 +105,6 @@ static struct chan_sa sas[MAX_SAS];
 static unsigned int n_sas, sa_add, sa_del, pol_add, pol_del;
 
 /* Timers are kept, never fired: nothing here waits. */
-static bool timer_live[MAX_TIMERS];
 
 /* ---- the gateway's world ---- */
 
@@ -160,39 +159,12 @@ static void dp_send(void *arg, uint16_t type, const void *body, uint32_t len)
 	}
 }
 
-static void *t_add(void *arg, uint64_t after, ike_timer_fn fn, void *a)
-{
-	(void)arg;
-	(void)after;
-	(void)fn;
-	(void)a;
-	for (int i = 0; i < MAX_TIMERS; i++)
-		if (!timer_live[i]) {
-			timer_live[i] = true;
-			return &timer_live[i];
-		}
-	fail_msg("out of fake timers");
-	return NULL;
-}
-
-static void t_cancel(void *arg, void *t)
-{
-	(void)arg;
-	*(bool *)t = false;
-}
-
-static uint64_t t_now(void *arg)
-{
-	(void)arg;
-	return 1000000;
-}
-
 static const struct ike_engine_ops ops = {
 	.send = net_send,
 	.dp_send = dp_send,
-	.timer_add = t_add,
-	.timer_cancel = t_cancel,
-	.now_ms = t_now,
+	.timer_add = still_timer_add,
+	.timer_cancel = still_timer_cancel,
+	.now_ms = still_now,
 };
 
 static const char *tutorial(void)
@@ -291,7 +263,7 @@ static int setup(void **state)
 	gw_ep.port = IKE_PORT;
 	assert_true(addr_parse("198.51.100.7", &client_ep.addr));
 	client_ep.port = IKE_PORT;
-	memset(timer_live, 0, sizeof(timer_live));
+	still_clock_reset();
 	n_sas = sa_add = sa_del = pol_add = pol_del = n_sent = 0;
 	variant_path[0] = '\0';
 	gateway(tutorial());

@@ -22,10 +22,10 @@
 #include <arpa/inet.h>
 
 #include "ike_engine.h"
+#include "ike_still_clock.h"
 #include "ike_load_msg.h"
 
 #define GW_PSK	   "8vQe+1mZ/kR3t9Lw0xN5yJpA" /* unit/ike/gw.conf */
-#define MAX_TIMERS 64
 
 static struct espgw_config *cfg;
 static struct ike_engine *eng;
@@ -42,7 +42,6 @@ static unsigned int n_sent;
 static unsigned int sa_add, sa_del, pol_add, pol_del;
 
 /* Timers are kept, never fired: nothing here waits. */
-static bool timer_live[MAX_TIMERS];
 
 static int net_send(void *arg, const struct ike_ep *local,
 		    const struct ike_ep *remote, const uint8_t *buf, size_t len)
@@ -81,39 +80,12 @@ static void dp_send(void *arg, uint16_t type, const void *body, uint32_t len)
 	}
 }
 
-static void *t_add(void *arg, uint64_t after, ike_timer_fn fn, void *a)
-{
-	(void)arg;
-	(void)after;
-	(void)fn;
-	(void)a;
-	for (int i = 0; i < MAX_TIMERS; i++)
-		if (!timer_live[i]) {
-			timer_live[i] = true;
-			return &timer_live[i];
-		}
-	fail_msg("out of fake timers");
-	return NULL;
-}
-
-static void t_cancel(void *arg, void *t)
-{
-	(void)arg;
-	*(bool *)t = false;
-}
-
-static uint64_t t_now(void *arg)
-{
-	(void)arg;
-	return 1000000;
-}
-
 static const struct ike_engine_ops ops = {
 	.send = net_send,
 	.dp_send = dp_send,
-	.timer_add = t_add,
-	.timer_cancel = t_cancel,
-	.now_ms = t_now,
+	.timer_add = still_timer_add,
+	.timer_cancel = still_timer_cancel,
+	.now_ms = still_now,
 };
 
 static void use(enum algo_id group, const char *psk)
@@ -142,7 +114,7 @@ static int setup(void **state)
 	gw_ep.port = IKE_PORT;
 	assert_true(addr_parse("198.51.100.7", &client_ep.addr));
 	client_ep.port = 40000;
-	memset(timer_live, 0, sizeof(timer_live));
+	still_clock_reset();
 	sa_add = sa_del = pol_add = pol_del = n_sent = 0;
 	use(ALGO_MODP2048, GW_PSK);
 	return 0;
