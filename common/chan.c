@@ -34,6 +34,9 @@ struct chan {
 	uint64_t tx_seq;
 	uint64_t rx_seq;
 	bool rx_seq_known;
+	uint64_t beat;         /* creator: beats so far; attacher: last seen */
+	uint64_t beat_at_ms;   /* attacher: when it last moved (0: not yet) */
+	uint32_t beat_ms;      /* attacher: the silence that makes SILENT */
 	struct chan_stats stats;
 	char path[sizeof(CHAN_PATH_PREFIX) + CHAN_NAME_MAX];
 };
@@ -194,6 +197,7 @@ static struct chan *new_chan(const char *name, enum chan_side side)
 		return NULL;
 	ch->fd = -1;
 	ch->side = side;
+	ch->beat_ms = CHAN_HEARTBEAT_MS;
 	if (!make_path(name, ch->path, sizeof(ch->path))) {
 		free(ch);
 		return NULL;
@@ -379,15 +383,51 @@ void chan_close(struct chan *ch)
 	free_chan(ch);
 }
 
+static uint64_t mono_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
+}
+
+/* The live segment's data plane: beating, or silent too long. */
+static enum chan_peer heartbeat(struct chan *ch)
+{
+	uint64_t beat = atomic_load_explicit(&ch->seg->heartbeat,
+					     memory_order_relaxed);
+	uint64_t now = mono_ms();
+
+	if (beat != ch->beat || !ch->beat_at_ms) {
+		ch->beat = beat;
+		ch->beat_at_ms = now;
+		return CHAN_PEER_ALIVE;
+	}
+	return now - ch->beat_at_ms >= ch->beat_ms ? CHAN_PEER_SILENT
+						   : CHAN_PEER_ALIVE;
+}
+
+void chan_beat(struct chan *ch)
+{
+	atomic_store_explicit(&ch->seg->heartbeat, ++ch->beat,
+			      memory_order_relaxed);
+}
+
+void chan_set_heartbeat_ms(struct chan *ch, uint32_t ms)
+{
+	ch->beat_ms = ms;
+}
+
 enum chan_peer chan_check(struct chan *ch)
 {
 	struct chan probe = { .fd = -1, .side = SIDE_CP };
 	enum chan_peer peer = CHAN_PEER_GONE;
 
-	if (ch->side == SIDE_DP ||
-	    atomic_load_explicit(&ch->seg->state, memory_order_acquire) !=
-		    CHAN_STATE_DEAD)
+	if (ch->side == SIDE_DP)
 		return CHAN_PEER_ALIVE;
+	if (atomic_load_explicit(&ch->seg->state, memory_order_acquire) !=
+	    CHAN_STATE_DEAD)
+		return heartbeat(ch);
 	memcpy(probe.path, ch->path, sizeof(probe.path));
 	if (map_seg(&probe, NULL, 0) == CHAN_OK &&
 	    probe.generation != ch->generation)

@@ -10,7 +10,9 @@
  * attach answers CHAN_NOT_YET, so either may start first.  Control polls
  * chan_check() (one atomic load while all is well) to learn that the data
  * plane went away or was replaced, then re-attaches, sends FLUSH_ALL and
- * re-installs its state.
+ * re-installs its state.  The data plane's main loop counts a heartbeat
+ * in the header (chan_beat()); a data plane killed without a successor
+ * leaves its segment looking live, and its silence is what tells.
  *
  * The segment holds key material (SA records in the command ring): see
  * struct chan_sa for who wipes what.  It is created mode 0600, so both
@@ -31,13 +33,16 @@
 #include "chan_ring.h"
 
 /* Bump with any change to this header, chan_ring.h or chan_msg.h. */
-#define CHAN_LAYOUT_VERSION 1u
+#define CHAN_LAYOUT_VERSION 2u
 #define CHAN_SEG_MAGIC      0x4e48434757505345ull /* "ESPGWCHN" */
 #define CHAN_NAME_MAX       64
 #define CHAN_PATH_PREFIX    "/espgw-"
 
 #define CHAN_STATE_READY 1u
 #define CHAN_STATE_DEAD  2u /* the data plane left; a new one may follow */
+
+/* A data plane whose heartbeat stood still this long is SILENT. */
+#define CHAN_HEARTBEAT_MS 3000u
 
 /*
  * The segment header.  magic and version stay at offsets 0 and 8 in every
@@ -55,12 +60,14 @@ struct chan_seg {
 	int32_t creator_pid;
 	_Atomic uint32_t attaches; /* times espgw-control attached */
 	uint32_t slot_size;        /* CHAN_SLOT_SIZE */
+	_Atomic uint64_t heartbeat; /* counted up by the data plane's loop */
+	uint8_t pad[56];
 };
 
 static_assert(ATOMIC_LLONG_LOCK_FREE == 2, "shared-memory atomics must be "
 					    "lock-free");
 static_assert(offsetof(struct chan_seg, version) == 8, "segment layout");
-static_assert(sizeof(struct chan_seg) == 64, "segment layout");
+static_assert(sizeof(struct chan_seg) == 128, "segment layout");
 
 enum chan_rc {
 	CHAN_OK = 0,
@@ -74,6 +81,7 @@ enum chan_rc {
 
 enum chan_peer {
 	CHAN_PEER_ALIVE, /* the segment is still the data plane's */
+	CHAN_PEER_SILENT, /* still its, but no heartbeat: killed, or stalled */
 	CHAN_PEER_GONE,  /* the data plane left; no new segment yet */
 	CHAN_PEER_NEW,   /* a new generation is published: re-attach */
 };
@@ -114,14 +122,18 @@ int chan_attach(const char *name, struct chan **out, char *why,
 void chan_close(struct chan *ch);
 
 /*
- * espgw-control: has the data plane gone or been replaced?  One atomic load
- * while the segment is live; a shm_open and mmap only once it is dead.
- *
- * XXX A data plane killed without a successor leaves its segment looking
- * live (nobody marks it dead), so this says ALIVE until the next one
- * starts; a heartbeat counter in the header would tell.
+ * espgw-control: has the data plane gone, gone silent or been replaced?
+ * While the segment is live: the heartbeat and the monotonic clock, and
+ * SILENT once the heartbeat stood still for CHAN_HEARTBEAT_MS (ALIVE
+ * again as soon as it moves); a shm_open and mmap only once it is dead.
  */
 enum chan_peer chan_check(struct chan *ch);
+
+/* Data plane: one beat of the heartbeat; call it from the main loop. */
+void chan_beat(struct chan *ch);
+
+/* espgw-control, for tests: how long a silence makes SILENT. */
+void chan_set_heartbeat_ms(struct chan *ch, uint32_t ms);
 
 /*
  * Send up to n messages as one burst; returns how many went.  It stops at

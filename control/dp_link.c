@@ -32,6 +32,7 @@ struct dp_link {
 	struct loop_timer *tick;
 	unsigned int attaches;
 	bool warned_missing;
+	bool silent; /* attached, but the data plane's heartbeat stopped */
 
 	struct pending *head, *tail; /* FIFO backlog */
 	unsigned int n_pending;
@@ -153,6 +154,18 @@ static void check_peer(struct dp_link *link)
 {
 	switch (chan_check(link->ch)) {
 	case CHAN_PEER_ALIVE:
+		if (link->silent)
+			log_info("channel: espgw-dataplane answers again");
+		link->silent = false;
+		return;
+	case CHAN_PEER_SILENT:
+		/* Killed, or stalled: a successor would mark the segment
+		 * dead (NEW); until then keep it, in case it wakes. */
+		if (!link->silent)
+			log_warn("channel: espgw-dataplane stopped (no "
+				 "heartbeat for %u s); waiting for it",
+				 CHAN_HEARTBEAT_MS / 1000);
+		link->silent = true;
 		return;
 	case CHAN_PEER_GONE:
 		log_warn("channel: espgw-dataplane left; waiting for it");
@@ -163,6 +176,7 @@ static void check_peer(struct dp_link *link)
 	}
 	chan_close(link->ch);
 	link->ch = NULL;
+	link->silent = false;
 	link->warned_missing = true;
 }
 
@@ -244,18 +258,23 @@ void dp_link_describe(const struct dp_link *link, FILE *out, bool json)
 		bad += st->rx_bad[i];
 	if (json) {
 		fprintf(out,
-			"{\"channel\":\"%s%s\",\"up\":%s,\"generation\":"
+			"{\"channel\":\"%s%s\",\"up\":%s,\"responding\":%s,"
+			"\"generation\":"
 			"\"%016" PRIx64 "\",\"attaches\":%u,\"sent\":%" PRIu64
 			",\"received\":%" PRIu64 ",\"rejected\":%" PRIu64
 			",\"backlog\":%u,\"dropped\":%" PRIu64 "}\n",
 			CHAN_PATH_PREFIX, link->channel,
-			link->ch ? "true" : "false", dp_link_generation(link),
+			link->ch ? "true" : "false",
+			link->ch && !link->silent ? "true" : "false",
+			dp_link_generation(link),
 			link->attaches, st ? st->tx : 0, st ? st->rx : 0, bad,
 			link->n_pending, link->dropped);
 		return;
 	}
 	fprintf(out, "channel %s%s: %s\n", CHAN_PATH_PREFIX, link->channel,
-		link->ch ? "up" : "waiting for espgw-dataplane");
+		!link->ch ? "waiting for espgw-dataplane"
+		: link->silent ? "up, but espgw-dataplane is not responding"
+			       : "up");
 	fprintf(out, "  generation %016" PRIx64 ", attached %u times\n",
 		dp_link_generation(link), link->attaches);
 	fprintf(out, "  sent %" PRIu64 ", received %" PRIu64

@@ -272,6 +272,7 @@ unsigned int chan_serve_poll(struct chan_serve *cs)
 	uint32_t n = chan_recv_burst(cs->ch, cs->msgs, CHAN_SERVE_BURST);
 	uint64_t now;
 
+	chan_beat(cs->ch); /* espgw-control sees the main loop turn */
 	for (uint32_t i = 0; i < n; i++)
 		handle(cs, &cs->msgs[i]);
 	explicit_bzero(cs->msgs, n * sizeof(cs->msgs[0]));

@@ -4,7 +4,8 @@
  * control: it holds N SAs, attaches (before any data plane exists), sends
  * FLUSH_ALL and the N SAs, and keeps polling chan_check().  Three data-plane
  * processes follow each other: the first exits cleanly, the second is
- * killed with SIGKILL, the third exits cleanly.  Each time control must
+ * killed with SIGKILL (control sees its heartbeat stop), the third exits
+ * cleanly.  Each time control must
  * notice the new generation by itself, re-attach and re-send, and each
  * data plane must receive exactly FLUSH_ALL for its own generation and the
  * N SAs, byte for byte, once each.
@@ -124,6 +125,7 @@ static int run_dp(int report_fd, bool crash)
 	while (!done && !late()) {
 		uint32_t n = chan_recv_burst(ch, m, 16);
 
+		chan_beat(ch);
 		for (uint32_t i = 0; i < n; i++)
 			apply(&m[i], &r, seen, &flushed, &done);
 		if (n == 0)
@@ -137,8 +139,10 @@ static int run_dp(int report_fd, bool crash)
 	if (write(report_fd, &r, sizeof(r)) != sizeof(r))
 		return 3;
 	if (crash) /* SIGKILL arrives while the segment is live */
-		while (!late())
-			sleep(1);
+		while (!late()) {
+			chan_beat(ch);
+			usleep(10000);
+		}
 	chan_close(ch);
 	return 0;
 }
@@ -169,6 +173,7 @@ static bool attach_retry(struct control *c)
 		return false;
 	}
 	c->generation = chan_generation(c->ch);
+	chan_set_heartbeat_ms(c->ch, 200); /* shortened, as the tick is */
 	return true;
 }
 
@@ -289,8 +294,13 @@ static bool round_trip(struct control *c, int fds[2], int round)
 		kill(pid, SIGKILL);
 	if (!reap(pid, crash))
 		return false;
-	/* A clean exit says so; after a crash nobody tells control. */
-	return chan_check(c->ch) == (crash ? CHAN_PEER_ALIVE : CHAN_PEER_GONE);
+	/* A clean exit says so; after a crash nobody tells control, and
+	 * the heartbeat's silence is what does. */
+	if (!crash)
+		return chan_check(c->ch) == CHAN_PEER_GONE;
+	while (chan_check(c->ch) == CHAN_PEER_ALIVE && !late())
+		usleep(1000);
+	return chan_check(c->ch) == CHAN_PEER_SILENT;
 fail:
 	kill(pid, SIGKILL);
 	reap(pid, true);

@@ -156,10 +156,21 @@ show | grep -q ": up" || fail "the link is not up after the restart"
 	fail "show config printed the secret"
 echo "ok 4 - a restarted data plane is noticed: generation $gen2"
 
-stop_pid "$dp_pid"
+# Killed with no successor, the data plane leaves its segment looking
+# live; control tells by its heartbeat (CHAN_HEARTBEAT_MS, 3 s).
+show | grep -q "not responding" && fail "not responding while it runs"
+kill -KILL "$dp_pid"
+wait "$dp_pid" 2>/dev/null
 dp_pid=
+wait_for 150 eval 'show | grep -q "espgw-dataplane is not responding"' ||
+	fail "control did not notice the killed data plane: $(show)"
+show --json | grep -q '"responding":false' || fail "json: $(show --json)"
+grep -q "espgw-dataplane stopped (no heartbeat" "$work/cp.log" ||
+	fail "control did not log the silence"
+echo "ok 5 - a killed data plane is noticed by its silent heartbeat"
+
 stop_pid "$cp_pid"
 cp_pid=
 grep -q "ERROR: AddressSanitizer\|runtime error" "$work"/*.log &&
 	fail "a sanitizer complained"
-echo "programs: all four checks passed"
+echo "programs: all five checks passed"

@@ -7,6 +7,7 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 #include <sys/mman.h>
 #include <unistd.h>
 
@@ -99,7 +100,7 @@ static void test_attach_before_create(void **state)
 static void test_version_mismatch(void **state)
 {
 	struct chan *dp = create(), *cp = NULL;
-	char why[160] = "";
+	char why[160] = "", ours[32];
 
 	(void)state;
 	chan_segment(dp)->version = 7;
@@ -108,7 +109,8 @@ static void test_version_mismatch(void **state)
 	assert_null(cp);
 	/* The message names both versions. */
 	assert_non_null(strstr(why, "version 7"));
-	assert_non_null(strstr(why, "version 1"));
+	snprintf(ours, sizeof(ours), "version %u", CHAN_LAYOUT_VERSION);
+	assert_non_null(strstr(why, ours));
 	chan_segment(dp)->version = CHAN_LAYOUT_VERSION;
 	chan_close(dp);
 }
@@ -302,6 +304,36 @@ static void test_restart_detected(void **state)
 }
 
 /* A data plane that died without closing is replaced by the next one. */
+/* A data plane killed without a successor leaves its segment live: its
+ * silence is what tells, and its next beat undoes it. */
+static void test_heartbeat(void **state)
+{
+	struct chan *dp = create(), *cp = attach();
+	struct timespec ms = { 0, 1000000 }, t0, t1;
+	long waited;
+
+	(void)state;
+	chan_set_heartbeat_ms(cp, 50);
+	assert_int_equal(chan_check(cp), CHAN_PEER_ALIVE);
+	for (int i = 0; i < 5; i++) { /* each beat is seen */
+		chan_beat(dp);
+		assert_int_equal(chan_check(cp), CHAN_PEER_ALIVE);
+	}
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	for (int i = 0; i < 2000 && chan_check(cp) == CHAN_PEER_ALIVE; i++)
+		nanosleep(&ms, NULL);
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	assert_int_equal(chan_check(cp), CHAN_PEER_SILENT);
+	waited = (t1.tv_sec - t0.tv_sec) * 1000 +
+		 (t1.tv_nsec - t0.tv_nsec) / 1000000;
+	assert_true(waited >= 49); /* not before the silence was long */
+	chan_beat(dp);
+	assert_int_equal(chan_check(cp), CHAN_PEER_ALIVE);
+	chan_close(dp);
+	assert_int_equal(chan_check(cp), CHAN_PEER_GONE);
+	chan_close(cp);
+}
+
 static void test_crashed_creator_replaced(void **state)
 {
 	struct chan *old = create(), *cp = attach(), *dp;
@@ -344,6 +376,7 @@ int main(void)
 		T(test_corrupt_rejected_and_counted),
 		T(test_full_ring),
 		T(test_restart_detected),
+		T(test_heartbeat),
 		T(test_crashed_creator_replaced),
 	};
 #undef T
