@@ -27,18 +27,22 @@
 #define PROTO_ESP    50
 #define PROTO_UDP    17
 
-/* Copy the header template under its sequence lock (esp_sa.h). */
-static inline void tmpl_copy(const struct esp_sa *sa, uint8_t *dst)
+/* Copy the header template under its sequence lock (esp_sa.h); returns
+ * the template's sum of fixed IPv4 header words, read under the same. */
+static inline uint16_t tmpl_copy(const struct esp_sa *sa, uint8_t *dst)
 {
 	const struct esp_tmpl *t = &sa->tmpl;
 	uint32_t before, after;
+	uint16_t sum4;
 
 	do {
 		before = __atomic_load_n(&t->lock, __ATOMIC_ACQUIRE);
 		memcpy(dst, t->hdr, t->len);
+		sum4 = t->sum4;
 		__atomic_thread_fence(__ATOMIC_ACQUIRE);
 		after = __atomic_load_n(&t->lock, __ATOMIC_RELAXED);
 	} while ((before & 1) || before != after);
+	return sum4;
 }
 
 /*
@@ -95,15 +99,26 @@ static inline void add_trailer(const struct esp_sa *sa, struct rte_mbuf *m,
 	p->ct_len = len + pad + ESP_TRAILER_LEN;
 }
 
+/*
+ * The outer IPv4 header's variable fields, and its checksum from the
+ * template's sum of the fixed ones (RFC 1071 adds in any order): summing
+ * the header again would read back the bytes just stored, which stalls
+ * on store forwarding.  sum4 is tmpl_sum4()'s.
+ */
 static inline void fill_ipv4(uint8_t *ip, uint32_t total, uint8_t tos,
-			     uint8_t df, uint64_t seq)
+			     uint8_t df, uint64_t seq, uint16_t sum4)
 {
+	uint32_t sum = (uint32_t)sum4 + tos + (uint16_t)total +
+		       (uint16_t)seq + ((uint32_t)df << 8);
+
 	ip[1] = tos;
 	esp_st16(ip + 2, (uint16_t)total);
 	esp_st16(ip + 4, (uint16_t)seq);
 	ip[6] = df; /* fragment offset 0 */
 	ip[7] = 0;
-	esp_ipv4_csum_set(ip);
+	sum = (sum & 0xffff) + (sum >> 16);
+	sum = (sum & 0xffff) + (sum >> 16);
+	esp_st16(ip + 10, (uint16_t)~sum);
 }
 
 static inline void fill_ipv6(uint8_t *ip, uint32_t total, uint8_t tc)
@@ -126,6 +141,7 @@ outb_tun(struct esp_sa *sa, struct rte_mbuf *m, struct esp_pkt *p, bool v6,
 	uint32_t hlen = sa->tmpl.len + sa->iv_len;
 	uint32_t len, total, ip_len = v6 ? IPV6_HDR_LEN : IPV4_HDR_MIN;
 	uint8_t nh, tos, df, why;
+	uint16_t sum4;
 	uint8_t *h;
 
 	why = inner_info(m, &len, &nh, &tos, &df);
@@ -137,7 +153,7 @@ outb_tun(struct esp_sa *sa, struct rte_mbuf *m, struct esp_pkt *p, bool v6,
 	add_trailer(sa, m, p, len, nh);
 	h = (uint8_t *)rte_pktmbuf_prepend(m, (uint16_t)hlen);
 
-	tmpl_copy(sa, h);
+	sum4 = tmpl_copy(sa, h);
 	p->esp = h + sa->tmpl.len - ESP_HDR_LEN;
 	esp_st32(p->esp + 4, (uint32_t)p->seq);
 	total = hlen + p->ct_len + sa->icv_len;
@@ -146,7 +162,7 @@ outb_tun(struct esp_sa *sa, struct rte_mbuf *m, struct esp_pkt *p, bool v6,
 	if (v6)
 		fill_ipv6(h, total, tos);
 	else
-		fill_ipv4(h, total, tos, df, p->seq);
+		fill_ipv4(h, total, tos, df, p->seq, sum4);
 	return ESP_DROP_NONE;
 }
 
@@ -290,14 +306,29 @@ static void build_ip(struct esp_sa *sa, uint8_t *h)
 	}
 }
 
+/* The sum of the 16-bit words of the IPv4 header h whose fields
+ * fill_ipv4() leaves alone; those it writes are zero in the template. */
+static uint16_t tmpl_sum4(const uint8_t *h)
+{
+	uint32_t sum = 0;
+
+	for (uint32_t i = 0; i < IPV4_HDR_MIN; i += 2)
+		sum += (uint32_t)h[i] << 8 | h[i + 1];
+	sum = (sum & 0xffff) + (sum >> 16);
+	return (uint16_t)((sum & 0xffff) + (sum >> 16));
+}
+
 /* The bytes every packet of the SA starts with. */
 static void tmpl_build(struct esp_sa *sa, struct esp_tmpl *t)
 {
 	uint32_t off = 0;
 
 	memset(t->hdr, 0, sizeof(t->hdr));
+	t->sum4 = 0;
 	if (sa->mode == ESP_MODE_TUNNEL) {
 		build_ip(sa, t->hdr);
+		if (sa->local.family != ADDR_V6)
+			t->sum4 = tmpl_sum4(t->hdr);
 		off = sa->local.family == ADDR_V6 ? IPV6_HDR_LEN
 						  : IPV4_HDR_MIN;
 	}
@@ -319,6 +350,7 @@ void esp_outb_tmpl_update(struct esp_sa *sa)
 	__atomic_fetch_add(&sa->tmpl.lock, 1, __ATOMIC_RELAXED); /* odd */
 	__atomic_thread_fence(__ATOMIC_RELEASE);
 	memcpy(sa->tmpl.hdr, next.hdr, sizeof(next.hdr));
+	sa->tmpl.sum4 = next.sum4;
 	sa->tmpl.len = next.len;
 	sa->tmpl.udp_off = next.udp_off;
 	__atomic_fetch_add(&sa->tmpl.lock, 1, __ATOMIC_RELEASE); /* even */

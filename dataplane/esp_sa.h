@@ -87,7 +87,8 @@ struct esp_tmpl {
 	uint32_t lock;
 	uint8_t len;     /* bytes of hdr[] */
 	uint8_t udp_off; /* offset of the UDP header with NAT-T */
-	uint8_t pad[2];
+	uint16_t sum4;   /* IPv4 tunnel: one's-complement sum of the outer
+			  * header's fixed words (esp_outb.c) */
 	uint8_t hdr[ESP_TMPL_MAX];
 };
 
