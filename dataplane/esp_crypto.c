@@ -109,7 +109,12 @@ void esp_crypto_run(struct esp_crypto *cx, struct esp_sa *const sa[],
 	uint16_t i = 0;
 
 	/* IPsec-MB's burst calls: one call per up to IMB_MAX_BURST_SIZE
-	 * jobs instead of two per packet; the queue is empty in between. */
+	 * jobs instead of two per packet; the queue is empty in between.
+	 * Without IPsec-MB's own checks of each job (a fifth of a 64-byte
+	 * packet's time): what they check holds by construction here,
+	 * keys and IVs set at install and the ciphertext at least one block
+	 * and a whole number of them (esp_inb.c drops anything else as
+	 * bad-length before it gets here; esp_outb.c pads to the block). */
 	while (i < n) {
 		uint32_t k = 0, done, got;
 
@@ -122,7 +127,7 @@ void esp_crypto_run(struct esp_crypto *cx, struct esp_sa *const sa[],
 				   cx->ivs + i * ESP_IV_MAX);
 			jobs[k++]->user_data = (void *)(uintptr_t)i;
 		}
-		done = k ? IMB_SUBMIT_BURST(mgr, k, jobs) : 0;
+		done = k ? IMB_SUBMIT_BURST_NOCHECK(mgr, k, jobs) : 0;
 		for (uint32_t j = 0; j < done; j++)
 			complete(jobs[j], why);
 		while ((done = IMB_FLUSH_BURST(mgr, IMB_MAX_BURST_SIZE,
