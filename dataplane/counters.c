@@ -73,6 +73,7 @@ void counters_print(const struct dp_counters *c, const char *const *ports,
 	line(out, "", "forwarded", c->forwarded);
 	line(out, "", "fragmented", c->fragmented);
 	line(out, "", "icmp_too_big", c->icmp_too_big);
+	line(out, "", "icmp_ttl", c->icmp_ttl);
 	line(out, "", "reassembled", c->reassembled);
 	line(out, "", "to_kernel", c->to_kernel);
 	line(out, "", "from_kernel", c->from_kernel);

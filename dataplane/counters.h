@@ -66,6 +66,7 @@ struct dp_counters {
 	uint64_t forwarded;        /* routed and handed to a TX queue */
 	uint64_t fragmented;       /* IPv4 cut to fit its tunnel (pmtu.h) */
 	uint64_t icmp_too_big;     /* ICMP errors sent for the rest */
+	uint64_t icmp_ttl;         /* time exceeded sent (icmp_err.h) */
 	uint64_t reassembled;      /* packets for us made whole again */
 	uint64_t to_kernel;        /* main lcore: written to a tap */
 	uint64_t from_kernel;      /* main lcore: read from a tap */

@@ -75,7 +75,7 @@ route_lookup6(const struct route_table *t, const uint8_t *dst)
  * Forwarding's part of IP on a packet about to be routed (l2_len set):
  * decrement the IPv4 TTL, with the checksum updated incrementally (RFC
  * 1624), or the IPv6 hop limit.  False when it would reach zero (RFC 1812
- * section 5.3.1): drop.  XXX No ICMP time exceeded is sent.
+ * section 5.3.1): drop (the worker sends the time exceeded, icmp_err.h).
  */
 static inline bool route_ttl_decrement(struct rte_mbuf *m, bool ipv6)
 {

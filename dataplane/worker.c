@@ -6,6 +6,7 @@
 #include <rte_pause.h>
 
 #include "neigh.h"
+#include "pmtu.h"
 #include "port.h"
 #include "reasm.h"
 #include "route.h"
@@ -186,27 +187,10 @@ static inline void forward(struct worker_ctx *w, struct rte_mbuf *m,
 		drop(w, m, why);
 }
 
-/* Decrement TTLs in place, keeping the survivors; returns how many. */
-static uint16_t ttl_filter(struct worker_ctx *w, struct rte_mbuf **pkts,
-			   uint16_t n)
-{
-	uint16_t k = 0;
-
-	for (uint16_t i = 0; i < n; i++) {
-		bool v6 = RTE_ETH_IS_IPV6_HDR(pkts[i]->packet_type);
-
-		if (route_ttl_decrement(pkts[i], v6))
-			pkts[k++] = pkts[i];
-		else
-			drop(w, pkts[i], DP_DROP_TTL);
-	}
-	return k;
-}
-
-/* RFC 4301 section 8.2: tell the sender of m, too big for its tunnel,
- * the most that goes through, from our address on the port m came in. */
-static void send_too_big(struct worker_ctx *w, struct rte_mbuf *m,
-			 uint32_t mtu, struct round *r)
+/* The ICMP error of that kind about m to its sender, from our address on
+ * the port m came in (icmp_err.h); false when none went. */
+static bool send_icmp(struct worker_ctx *w, struct rte_mbuf *m,
+		      enum icmp_err_kind kind, uint32_t mtu, struct round *r)
 {
 	uint8_t family = RTE_ETH_IS_IPV6_HDR(m->packet_type) ? ADDR_V6
 							     : ADDR_V4;
@@ -216,18 +200,42 @@ static void send_too_big(struct worker_ctx *w, struct rte_mbuf *m,
 
 	if (m->port >= RTE_MAX_ETHPORTS ||
 	    w->ports->index[m->port] >= w->ports->n)
-		return;
+		return false;
 	cp = w->ports->port[w->ports->index[m->port]].cfg;
 	for (unsigned int i = 0; cp && i < cp->n_addresses && !src; i++)
 		if (cp->addresses[i].addr.family == family)
 			src = &cp->addresses[i].addr;
-	if (!src || !pmtu_may_send(&w->icmp, r->now))
-		return;
-	e = pmtu_icmp(m, mtu, src, w->ports->mp);
-	if (e) {
-		CTR_ADD(w->ctr->icmp_too_big, 1);
+	if (!src || !icmp_err_may_send(&w->icmp, r->now))
+		return false;
+	e = icmp_err(m, kind, mtu, src, w->ports->mp);
+	if (e)
 		forward(w, e, r);
+	return e != NULL;
+}
+
+/*
+ * Decrement TTLs in place, keeping the survivors; returns how many.  With
+ * r, a packet whose TTL runs out here also gets its sender a time
+ * exceeded (traceroute's answer); packets just out of a tunnel get none,
+ * as it would go back in clear.
+ */
+static uint16_t ttl_filter(struct worker_ctx *w, struct rte_mbuf **pkts,
+			   uint16_t n, struct round *r)
+{
+	uint16_t k = 0;
+
+	for (uint16_t i = 0; i < n; i++) {
+		bool v6 = RTE_ETH_IS_IPV6_HDR(pkts[i]->packet_type);
+
+		if (route_ttl_decrement(pkts[i], v6)) {
+			pkts[k++] = pkts[i];
+			continue;
+		}
+		if (r && send_icmp(w, pkts[i], ICMP_ERR_TTL, 0, r))
+			CTR_ADD(w->ctr->icmp_ttl, 1);
+		drop(w, pkts[i], DP_DROP_TTL);
 	}
+	return k;
 }
 
 /* m, to go out on sa, would not fit the MTU there as ESP: protect its
@@ -259,8 +267,8 @@ static bool too_big(struct worker_ctx *w, struct rte_mbuf *m,
 			forward(w, frag[i], r);
 		return true;
 	}
-	if (n == 0)
-		send_too_big(w, m, mtu, r);
+	if (n == 0 && send_icmp(w, m, ICMP_ERR_TOO_BIG, mtu, r))
+		CTR_ADD(w->ctr->icmp_too_big, 1);
 	drop(w, m, n ? DP_DROP_NO_MBUF : DP_DROP_TOO_BIG);
 	return true;
 }
@@ -273,7 +281,7 @@ static void transit(struct worker_ctx *w, struct rte_mbuf **pkts,
 	struct esp_sa *sas[WORKER_MAX_BURST];
 	uint16_t n_out = 0;
 
-	n = ttl_filter(w, pkts, n);
+	n = ttl_filter(w, pkts, n, r);
 	if (!n)
 		return;
 	if (!h->spd_out) {
@@ -313,7 +321,7 @@ static void inbound(struct worker_ctx *w, struct rte_mbuf **pkts,
 		return;
 	}
 	n = h->esp_in(h->ctx, w->id, pkts, sas, n);
-	n = ttl_filter(w, pkts, n);
+	n = ttl_filter(w, pkts, n, NULL);
 	for (uint16_t i = 0; i < n; i++)
 		forward(w, pkts[i], r);
 }

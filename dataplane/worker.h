@@ -17,7 +17,7 @@
 
 #include "classify.h"
 #include "counters.h"
-#include "pmtu.h"
+#include "icmp_err.h"
 
 /* The largest burst a worker handles; the configured burst is capped. */
 #define WORKER_MAX_BURST 256
@@ -119,7 +119,7 @@ struct worker_ctx {
 	uint32_t idle_sleep_us;     /* 0: busy-poll; see worker_main() */
 	struct reasm *reasm; /* fragments for us; NULL: to the kernel */
 	uint32_t esp_whole;  /* inner packets this long fit any tunnel */
-	struct pmtu_bucket icmp; /* ICMP errors' rate limit */
+	struct icmp_err_bucket icmp; /* ICMP errors' rate limit */
 };
 
 /* The lcore entry point (rte_eal_remote_launch); arg: struct worker_ctx. */

@@ -13,7 +13,8 @@
 # address (ARP and ICMP through the slow path); (2) a UDP datagram to port
 # 500 reaches a socket in the gateway's namespace; (3) ping pub -> priv is
 # forwarded by the data plane, which resolves the next hop with ARP itself;
-# (4) ping6 pub -> priv likewise, the next hop resolved with NDP.
+# (4) ping6 pub -> priv likewise, the next hop resolved with NDP; (5) a
+# TTL that runs out at the gateway gets its sender a time exceeded.
 #
 # usage: dp_slowpath.sh PATH/TO/dp_frame_main.  Exit 77 (skip) if not root.
 set -u
@@ -218,6 +219,17 @@ grep -q ' 0% packet loss' <<<"$out" || fail "(4) loss: $out"
 echo "ok 4 - IPv6 forwarding pub -> priv and back, next hops by NDP," \
 	"no loss"
 
+# (5) A packet whose TTL runs out at the gateway: its sender hears so
+# (traceroute's answer), from the gateway's address on that side.
+out=$(ip netns exec "$PUB" ping -t 1 -c 1 -W 2 192.0.2.2 2>&1)
+grep -q "From 198.51.100.1 .*Time to live exceeded" <<<"$out" ||
+	fail "(5) no time exceeded from the gateway: $out"
+out=$(ip netns exec "$PUB" ping -6 -t 1 -c 1 -W 2 2001:db8:2::2 2>&1)
+grep -qi "From 2001:db8:1::1 .*Time exceeded" <<<"$out" ||
+	fail "(5) no ICMPv6 time exceeded from the gateway: $out"
+echo "ok 5 - TTL and hop limit run out at the gateway: time exceeded," \
+	"both families"
+
 kill -TERM "$pid"
 wait "$pid"
 rc=$?
@@ -237,7 +249,8 @@ count() { awk -v k="$1" '$1 == k { print $2 }' "$work/dp.out"; }
 [[ -z $(count drop.no-neighbour) ]] ||
 	fail "drop.no-neighbour $(count drop.no-neighbour)"
 (($(count from_kernel) >= 4)) || fail "from_kernel $(count from_kernel)"
-echo "ok 5 - counters: forwarded $(count forwarded)," \
+(($(count icmp_ttl) == 2)) || fail "icmp_ttl $(count icmp_ttl), want 2"
+echo "ok 6 - counters: forwarded $(count forwarded)," \
 	"arp_requests $(count arp_requests), to_kernel $(count to_kernel)," \
 	"neigh_held $(count neigh_held)"
-echo "5 passed, 0 failed"
+echo "6 passed, 0 failed"

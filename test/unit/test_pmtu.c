@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /* Packets too big for their tunnel (dataplane/pmtu.h): IPv4 fragments
- * before ESP, the ICMP errors for the sender, their rate limit, and the
- * size ESP leaves for the inner packet (esp_outb_tunnel_max). */
+ * before ESP and the size ESP leaves for the inner packet
+ * (esp_outb_tunnel_max); and the ICMP errors for the sender
+ * (dataplane/icmp_err.h): too big and time exceeded, their rate limit. */
 #include <netinet/in.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -14,6 +15,7 @@
 
 #include "dp_test_eal.h"
 #include "esp_outb.h"
+#include "icmp_err.h"
 #include "pmtu.h"
 
 #define POOL 64
@@ -141,7 +143,7 @@ static void test_icmp4(void **state)
 	uint8_t *icmp;
 
 	(void)state;
-	e = pmtu_icmp(m, 1438, &our4, mp);
+	e = icmp_err(m, ICMP_ERR_TOO_BIG, 1438, &our4, mp);
 	assert_non_null(e);
 	h = hdr4(e);
 	assert_int_equal(rte_pktmbuf_pkt_len(e), L2 + 576);
@@ -172,16 +174,16 @@ static void test_icmp4_not_due(void **state)
 
 	(void)state;
 	*type = 3;
-	assert_null(pmtu_icmp(m, 1400, &our4, mp));
+	assert_null(icmp_err(m, ICMP_ERR_TOO_BIG, 1400, &our4, mp));
 	*type = 8; /* echo request */
-	e = pmtu_icmp(m, 1400, &our4, mp);
+	e = icmp_err(m, ICMP_ERR_TOO_BIG, 1400, &our4, mp);
 	assert_non_null(e);
 	rte_pktmbuf_free(e);
 	hdr4(m)->fragment_offset = rte_cpu_to_be_16(185);
-	assert_null(pmtu_icmp(m, 1400, &our4, mp));
+	assert_null(icmp_err(m, ICMP_ERR_TOO_BIG, 1400, &our4, mp));
 	hdr4(m)->fragment_offset = 0;
 	hdr4(m)->src_addr = rte_cpu_to_be_32(0xe0000005u);
-	assert_null(pmtu_icmp(m, 1400, &our4, mp));
+	assert_null(icmp_err(m, ICMP_ERR_TOO_BIG, 1400, &our4, mp));
 	rte_pktmbuf_free(m);
 	assert_int_equal(rte_mempool_avail_count(mp), POOL);
 }
@@ -220,8 +222,8 @@ static void test_icmp6(void **state)
 
 	(void)state;
 	our6.v6[0] = 0x20, our6.v6[1] = 0x01, our6.v6[15] = 1;
-	assert_null(pmtu_icmp(m, 1418, &our4, mp)); /* no IPv6 address */
-	e = pmtu_icmp(m, 1418, &our6, mp);
+	assert_null(icmp_err(m, ICMP_ERR_TOO_BIG, 1418, &our4, mp)); /* no IPv6 address */
+	e = icmp_err(m, ICMP_ERR_TOO_BIG, 1418, &our6, mp);
 	assert_non_null(e);
 	h = rte_pktmbuf_mtod_offset(e, struct rte_ipv6_hdr *, L2);
 	orig = rte_pktmbuf_mtod_offset(m, struct rte_ipv6_hdr *, L2);
@@ -242,11 +244,44 @@ static void test_icmp6(void **state)
 	rte_pktmbuf_free(m);
 	/* An ICMPv6 error gets none; an echo request does. */
 	m = ip6(1460, IPPROTO_ICMPV6, 1);
-	assert_null(pmtu_icmp(m, 1418, &our6, mp));
+	assert_null(icmp_err(m, ICMP_ERR_TOO_BIG, 1418, &our6, mp));
 	rte_pktmbuf_free(m);
 	m = ip6(1460, IPPROTO_ICMPV6, 128);
-	e = pmtu_icmp(m, 1418, &our6, mp);
+	e = icmp_err(m, ICMP_ERR_TOO_BIG, 1418, &our6, mp);
 	assert_non_null(e);
+	rte_pktmbuf_free(e);
+	rte_pktmbuf_free(m);
+	assert_int_equal(rte_mempool_avail_count(mp), POOL);
+}
+
+/* Time exceeded in transit (traceroute's answer): type 11 code 0 and
+ * ICMPv6 type 3 code 0, the unused field zero, the same quote. */
+static void test_time_exceeded(void **state)
+{
+	struct ip_addr our6 = { .family = ADDR_V6 };
+	struct rte_mbuf *m = ip4(100, 0, IPPROTO_UDP), *e;
+	uint8_t *icmp;
+
+	(void)state;
+	e = icmp_err(m, ICMP_ERR_TTL, 0, &our4, mp);
+	assert_non_null(e);
+	icmp = (uint8_t *)(hdr4(e) + 1);
+	assert_int_equal(icmp[0], 11);
+	assert_int_equal(icmp[1], 0);
+	assert_int_equal(icmp[4] | icmp[5] | icmp[6] | icmp[7], 0);
+	assert_int_equal(rte_raw_cksum(icmp, 8 + 100), 0xffff);
+	assert_memory_equal(icmp + 8, hdr4(m), 100);
+	assert_int_equal(hdr4(e)->dst_addr, hdr4(m)->src_addr);
+	rte_pktmbuf_free(e);
+	rte_pktmbuf_free(m);
+	our6.v6[0] = 0x20, our6.v6[1] = 0x01, our6.v6[15] = 1;
+	m = ip6(200, IPPROTO_UDP, 0);
+	e = icmp_err(m, ICMP_ERR_TTL, 0, &our6, mp);
+	assert_non_null(e);
+	icmp = rte_pktmbuf_mtod_offset(e, uint8_t *, L2 + 40);
+	assert_int_equal(icmp[0], 3);
+	assert_int_equal(icmp[1], 0);
+	assert_int_equal(icmp[4] | icmp[5] | icmp[6] | icmp[7], 0);
 	rte_pktmbuf_free(e);
 	rte_pktmbuf_free(m);
 	assert_int_equal(rte_mempool_avail_count(mp), POOL);
@@ -254,22 +289,22 @@ static void test_icmp6(void **state)
 
 static void test_rate_limit(void **state)
 {
-	struct pmtu_bucket b = { 0 };
-	uint64_t t = 1000, per = rte_get_tsc_hz() / PMTU_ICMP_RATE;
+	struct icmp_err_bucket b = { 0 };
+	uint64_t t = 1000, per = rte_get_tsc_hz() / ICMP_ERR_RATE;
 	unsigned int sent = 0;
 
 	(void)state;
 	for (int i = 0; i < 100; i++)
-		sent += pmtu_may_send(&b, t);
-	assert_int_equal(sent, PMTU_ICMP_BURST);
-	assert_false(pmtu_may_send(&b, t + per - 1));
-	assert_true(pmtu_may_send(&b, t + per));
-	assert_false(pmtu_may_send(&b, t + per));
+		sent += icmp_err_may_send(&b, t);
+	assert_int_equal(sent, ICMP_ERR_BURST);
+	assert_false(icmp_err_may_send(&b, t + per - 1));
+	assert_true(icmp_err_may_send(&b, t + per));
+	assert_false(icmp_err_may_send(&b, t + per));
 	/* A long quiet time saves up one burst, no more. */
 	t += 1000 * per;
-	for (sent = 0; pmtu_may_send(&b, t) && sent < 100; sent++)
+	for (sent = 0; icmp_err_may_send(&b, t) && sent < 100; sent++)
 		;
-	assert_int_equal(sent, PMTU_ICMP_BURST);
+	assert_int_equal(sent, ICMP_ERR_BURST);
 }
 
 /* What ESP leaves of an MTU for the inner packet, tunnel mode. */
@@ -308,6 +343,7 @@ int main(void)
 		cmocka_unit_test(test_icmp4),
 		cmocka_unit_test(test_icmp4_not_due),
 		cmocka_unit_test(test_icmp6),
+		cmocka_unit_test(test_time_exceeded),
 		cmocka_unit_test(test_rate_limit),
 		cmocka_unit_test(test_tunnel_max),
 	};
