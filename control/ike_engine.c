@@ -68,11 +68,6 @@ void ike_engine_destroy(struct ike_engine *e)
 	free(e);
 }
 
-static bool ep_equal(const struct ike_ep *a, const struct ike_ep *b)
-{
-	return a->port == b->port && addr_equal(&a->addr, &b->addr);
-}
-
 /* Section 2.23: behind a NAT, an authenticated message from a new
  * address or port moves the IKE SA and its CHILD SAs there. */
 static void follow(struct ike_sa *sa, const struct ike_ep *local,
@@ -80,7 +75,8 @@ static void follow(struct ike_sa *sa, const struct ike_ep *local,
 {
 	char ep[IKE_EP_STRLEN];
 
-	if (ep_equal(&sa->remote, remote) && ep_equal(&sa->local, local))
+	if (ike_ep_equal(&sa->remote, remote) &&
+	    ike_ep_equal(&sa->local, local))
 		return;
 	/* RFC 4555 section 3.8: with MOBIKE, only UPDATE_SA_ADDRESSES moves
 	 * the SAs (ike_mobike.c, after a return routability check). */
@@ -88,7 +84,8 @@ static void follow(struct ike_sa *sa, const struct ike_ep *local,
 		return;
 	if (!ike_sa_natt(sa) && local->port != IKE_NATT_PORT)
 		return;
-	if (sa->state == IKE_SA_ESTABLISHED && !ep_equal(&sa->remote, remote))
+	if (sa->state == IKE_SA_ESTABLISHED &&
+	    !ike_ep_equal(&sa->remote, remote))
 		ike_sa_log(LOG_LVL_INFO, sa, "NAT mapping moved to %s",
 			   ike_ep_format(remote, ep));
 	sa->local = *local;

@@ -38,11 +38,6 @@ struct ike_mobike_rr {
 	void *timer;	  /* retry while another request is out */
 };
 
-static bool ep_equal(const struct ike_ep *a, const struct ike_ep *b)
-{
-	return a->port == b->port && addr_equal(&a->addr, &b->addr);
-}
-
 static void move_children(struct ike_sa *sa)
 {
 	char ep[IKE_EP_STRLEN];
@@ -110,7 +105,7 @@ static void on_rr_response(struct ike_sa *sa, struct ike_msg *m)
 		ike_mobike_free(sa);
 		return;
 	}
-	if (!ep_equal(&rr->to, &sa->remote))
+	if (!ike_ep_equal(&rr->to, &sa->remote))
 		return rr_start(sa); /* moved again meanwhile */
 	ike_mobike_free(sa);
 	move_children(sa);

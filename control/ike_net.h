@@ -16,6 +16,7 @@
 #ifndef ESPGW_IKE_NET_H
 #define ESPGW_IKE_NET_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -72,5 +73,11 @@ const struct ike_net_stats *ike_net_stats(const struct ike_net *net);
 /* "192.0.2.1[500]" into buf (ADDR_STRLEN + 8 bytes); returns buf. */
 #define IKE_EP_STRLEN (ADDR_STRLEN + 8)
 char *ike_ep_format(const struct ike_ep *ep, char *buf);
+
+/* Same address and port. */
+static inline bool ike_ep_equal(const struct ike_ep *a, const struct ike_ep *b)
+{
+	return a->port == b->port && addr_equal(&a->addr, &b->addr);
+}
 
 #endif

@@ -334,7 +334,6 @@ static void punt(struct worker_ctx *w, struct rte_mbuf **pkts, uint16_t n)
 		drop(w, pkts[i], DP_DROP_RING_FULL);
 }
 
-/* Sort a received burst by class, then run each class as a burst. */
 /* A fragment for us: NULL while its packet is incomplete, else the whole
  * packet, classified again in *c.  Without a table the kernel gets the
  * fragments, as in pieces they are all it can use. */
@@ -364,6 +363,7 @@ static struct rte_mbuf *reassemble(struct worker_ctx *w,
 	return whole;
 }
 
+/* Sort a received burst by class, then run each class as a burst. */
 static void process(struct worker_ctx *w, const struct dp_port *p,
 		    struct rte_mbuf **pkts, uint16_t n, struct round *r)
 {
