@@ -16,6 +16,22 @@
 #define CHAN_EVT_SLOTS   4096
 #define EVENT_PERIOD_NS  100000000ull /* events and idle checks: 100 ms */
 
+/*
+ * How long an inbound SA stays after espgw-control deleted it.  After a
+ * rekey, the peer deletes the old pair as soon as its control has told
+ * its own data plane to send on the new one; when that data plane is an
+ * asynchronous one like ours, a few packets can still leave on the old
+ * SA after the DELETE, and they would find no SA here.  Outbound SAs
+ * and policies go at once.
+ */
+#define INBOUND_GRACE_NS 500000000ull
+#define INBOUND_GRACE_MAX 256 /* deletions waiting; more go at once */
+
+struct dying_sa {
+	uint64_t id;
+	uint64_t at_ns; /* delete from then on */
+};
+
 struct chan_serve {
 	struct chan *ch;
 	struct dp *dp;
@@ -23,6 +39,8 @@ struct chan_serve {
 	uint64_t next_events;             /* ns, CLOCK_MONOTONIC */
 	uint64_t rx_bad[CHAN_ERR_COUNT];  /* already answered */
 	uint64_t events_lost;
+	struct dying_sa dying[INBOUND_GRACE_MAX];
+	unsigned int n_dying;
 	struct chan_msg msgs[CHAN_SERVE_BURST];
 };
 
@@ -32,6 +50,42 @@ static uint64_t now_ns(void)
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
+static void sa_delete_now(struct chan_serve *cs, uint64_t id)
+{
+	if (sa_table_sa_del(cs->t, id) == 0)
+		log_info("channel: SA %016" PRIx64 " deleted", id);
+}
+
+/* Delete the inbound SAs whose grace has run out by now, and the one of
+ * id if given. */
+static void reap_dying(struct chan_serve *cs, uint64_t now,
+		       const uint64_t *id)
+{
+	unsigned int k = 0;
+
+	for (unsigned int i = 0; i < cs->n_dying; i++) {
+		struct dying_sa *d = &cs->dying[i];
+
+		if (d->at_ns <= now || (id && d->id == *id))
+			sa_delete_now(cs, d->id);
+		else
+			cs->dying[k++] = *d;
+	}
+	cs->n_dying = k;
+}
+
+/* An inbound SA waits out INBOUND_GRACE_NS; the rest go at once. */
+static bool sa_delete_later(struct chan_serve *cs, uint64_t id)
+{
+	const struct esp_sa *sa = sa_table_find(cs->t, id);
+
+	if (!sa || sa->dir != ESP_DIR_IN || cs->n_dying == INBOUND_GRACE_MAX)
+		return false;
+	cs->dying[cs->n_dying++] = (struct dying_sa){
+		.id = id, .at_ns = now_ns() + INBOUND_GRACE_NS };
+	return true;
 }
 
 struct chan_serve *chan_serve_create(const struct espgw_config *cfg,
@@ -98,10 +152,12 @@ static void handle_sa(struct chan_serve *cs, const struct chan_msg *m)
 	const char *why = NULL;
 	int rc;
 
-	if (m->hdr.type == CHAN_MSG_SA_ADD)
+	if (m->hdr.type == CHAN_MSG_SA_ADD) {
+		reap_dying(cs, 0, &sa->id); /* a re-add: the old one goes */
 		rc = sa_table_sa_add(cs->t, sa, &why);
-	else
+	} else {
 		rc = sa_table_sa_update(cs->t, sa, &why);
+	}
 	if (rc != 0)
 		refuse(cs, m, sa->id, rc, why);
 	else
@@ -113,9 +169,11 @@ static void handle_del(struct chan_serve *cs, const struct chan_msg *m)
 {
 	bool sa = m->hdr.type == CHAN_MSG_SA_DEL;
 	uint64_t id = sa ? m->body.SA_DEL.id : m->body.POLICY_DEL.id;
-	int rc = sa ? sa_table_sa_del(cs->t, id)
-		    : sa_table_policy_del(cs->t, id);
+	int rc;
 
+	if (sa && sa_delete_later(cs, id))
+		return;
+	rc = sa ? sa_table_sa_del(cs->t, id) : sa_table_policy_del(cs->t, id);
 	if (rc != 0)
 		refuse(cs, m, id, rc, NULL);
 	else
@@ -243,6 +301,7 @@ static void handle(struct chan_serve *cs, const struct chan_msg *m)
 		break;
 	case CHAN_MSG_FLUSH_ALL:
 		log_info("channel: espgw-control flushed its state");
+		cs->n_dying = 0; /* the flush takes them too */
 		sa_table_flush(cs->t);
 		break;
 	}
@@ -279,6 +338,8 @@ unsigned int chan_serve_poll(struct chan_serve *cs)
 	answer_rejected(cs);
 
 	now = now_ns();
+	if (cs->n_dying)
+		reap_dying(cs, now, NULL);
 	if (now >= cs->next_events) {
 		cs->next_events = now + EVENT_PERIOD_NS;
 		n += sa_table_poll_events(cs->t, now / 1000000000ull, emit,
