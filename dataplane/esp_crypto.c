@@ -101,40 +101,68 @@ static void complete(const IMB_JOB *job, uint8_t why[])
 		why[i] = ESP_DROP_CRYPTO;
 }
 
+/* Finish every job waiting in a lane. */
+static void flush(IMB_MGR *mgr, uint8_t why[])
+{
+	IMB_JOB *jobs[ESP_KEYS_AHEAD];
+	uint32_t done;
+
+	while ((done = IMB_FLUSH_BURST(mgr, ESP_KEYS_AHEAD, jobs)) != 0)
+		for (uint32_t j = 0; j < done; j++)
+			complete(jobs[j], why);
+}
+
+/* Jobs for the packets [i, end) not dropped yet, on the burst jobs[].
+ * Returns how many; *next: the first packet not taken. */
+static uint32_t make_jobs(struct esp_crypto *cx, struct esp_sa *const sa[],
+			  const uint8_t why[], uint16_t i, uint16_t end,
+			  IMB_JOB *jobs[], uint32_t got, uint16_t *next)
+{
+	uint32_t k = 0;
+
+	for (; i < end && k < got; i++) {
+		if (why[i] != ESP_DROP_NONE)
+			continue;
+		sa[i]->job(sa[i], jobs[k], &cx->pkt[i], cx->ivs + i * ESP_IV_MAX);
+		jobs[k++]->user_data = (void *)(uintptr_t)i;
+	}
+	*next = i;
+	return k;
+}
+
 void esp_crypto_run(struct esp_crypto *cx, struct esp_sa *const sa[],
 		    uint8_t why[], uint16_t n)
 {
 	IMB_MGR *mgr = cx->mgr;
-	IMB_JOB *jobs[IMB_MAX_BURST_SIZE];
-	uint16_t i = 0;
+	IMB_JOB *jobs[ESP_KEYS_AHEAD];
+	uint16_t i = 0, f = ESP_KEYS_AHEAD, end;
+	uint32_t k, done, got;
 
-	/* IPsec-MB's burst calls: one call per up to IMB_MAX_BURST_SIZE
-	 * jobs instead of two per packet; the queue is empty in between.
-	 * Without IPsec-MB's own checks of each job (a fifth of a 64-byte
-	 * packet's time): what they check holds by construction here,
-	 * keys and IVs set at install and the ciphertext at least one block
-	 * and a whole number of them (esp_inb.c drops anything else as
-	 * bad-length before it gets here; esp_outb.c pads to the block). */
+	/* IPsec-MB's burst calls, ESP_KEYS_AHEAD jobs at a time so that the
+	 * keys of the next jobs load while these run (esp_sa.h; the caller
+	 * fetched the first ones); jobs left in multi-buffer lanes stay
+	 * there across calls until the flush.  Without IPsec-MB's own
+	 * checks of each job (a fifth of a 64-byte packet's time): what they
+	 * check holds by construction here, keys and IVs set at install and
+	 * the ciphertext at least one block and a whole number of them
+	 * (esp_inb.c drops anything else as bad-length before it gets here;
+	 * esp_outb.c pads to the block). */
 	while (i < n) {
-		uint32_t k = 0, done, got;
-
-		got = IMB_GET_NEXT_BURST(mgr, RTE_MIN(n - i, IMB_MAX_BURST_SIZE),
-					 jobs);
-		for (; i < n && k < got; i++) {
-			if (why[i] != ESP_DROP_NONE)
-				continue;
-			sa[i]->job(sa[i], jobs[k], &cx->pkt[i],
-				   cx->ivs + i * ESP_IV_MAX);
-			jobs[k++]->user_data = (void *)(uintptr_t)i;
+		end = RTE_MIN(n, i + ESP_KEYS_AHEAD);
+		for (; f < n && f < end + ESP_KEYS_AHEAD; f++)
+			if (why[f] == ESP_DROP_NONE)
+				esp_sa_prefetch_keys(sa, f);
+		got = IMB_GET_NEXT_BURST(mgr, end - i, jobs);
+		if (got == 0) { /* every job slot waits in a lane */
+			flush(mgr, why);
+			continue;
 		}
+		k = make_jobs(cx, sa, why, i, end, jobs, got, &i);
 		done = k ? IMB_SUBMIT_BURST_NOCHECK(mgr, k, jobs) : 0;
 		for (uint32_t j = 0; j < done; j++)
 			complete(jobs[j], why);
-		while ((done = IMB_FLUSH_BURST(mgr, IMB_MAX_BURST_SIZE,
-					       jobs)) != 0)
-			for (uint32_t j = 0; j < done; j++)
-				complete(jobs[j], why);
 	}
+	flush(mgr, why);
 }
 
 /*
@@ -260,6 +288,37 @@ static void gcm_inb_job(const struct esp_sa *sa, IMB_JOB *job,
 	job->auth_tag_output = p->calc;
 }
 
+/* The lines of esp_keys that bytes [off, off + len) lie on. */
+static uint32_t lines_of(size_t off, size_t len)
+{
+	uint32_t first = off / RTE_CACHE_LINE_SIZE;
+	uint32_t last = (off + len - 1) / RTE_CACHE_LINE_SIZE;
+
+	return (uint32_t)((2ull << last) - (1ull << first));
+}
+
+/* AES rounds + 1 round keys of 16 bytes. */
+static size_t aes_schedule_len(uint8_t key_len)
+{
+	return key_len == 16 ? 11 * 16 : 15 * 16;
+}
+
+/*
+ * Where IPsec-MB's GCM code reads the hash key powers H^1..H^8 (those a
+ * short packet uses) in struct gcm_key_data: its VAES code (AVX-512 with
+ * VAES and VPCLMULQDQ) keeps H^48..H^1 ending at byte 16 * 63; the other
+ * code keeps H^1..H^8 from byte 16 * 15, and SSE and AVX their Karatsuba
+ * halves behind them.
+ */
+static uint32_t gcm_hkey_lines(const IMB_MGR *mgr)
+{
+	const uint64_t vaes = IMB_FEATURE_VAES | IMB_FEATURE_VPCLMULQDQ;
+
+	if (mgr->used_arch == IMB_ARCH_AVX512 && (mgr->features & vaes) == vaes)
+		return lines_of(16 * 55, 16 * 8);
+	return lines_of(16 * 15, 16 * 16);
+}
+
 /* H(K ^ pad) for HMAC, RFC 2104: the state after one block, state_len
  * bytes of it. */
 static void hmac_pad(IMB_MGR *mgr, IMB_HASH_ALG alg, const uint8_t *key,
@@ -340,6 +399,9 @@ static int cbc_init(struct esp_sa *sa, const struct esp_params *p,
 		 k->cbc.hmac);
 	hmac_pad(mgr, sa->hash_alg, p->auth_key, integ->key_len, 0x5c,
 		 k->cbc.hmac + opad_off(sa->icv_len));
+	sa->key_lines = lines_of(0, aes_schedule_len(sa->key_len)) |
+			lines_of(offsetof(struct esp_keys, cbc.hmac),
+				 2 * opad_off(sa->icv_len));
 
 	sa->iv_len = 16;
 	sa->blk_mask = 15;
@@ -363,6 +425,8 @@ static int gcm_init(struct esp_sa *sa, const struct esp_params *p,
 		IMB_AES128_GCM_PRE(mgr, p->cipher_key, &k->gcm);
 	else
 		IMB_AES256_GCM_PRE(mgr, p->cipher_key, &k->gcm);
+	sa->key_lines = lines_of(0, aes_schedule_len(sa->key_len)) |
+			gcm_hkey_lines(mgr);
 	memcpy(sa->salt, p->salt, ESP_SALT_LEN);
 
 	sa->iv_len = 8;

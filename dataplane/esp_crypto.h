@@ -79,7 +79,9 @@ int esp_crypto_gen_ivs(struct esp_crypto *cx, uint16_t n);
 /*
  * One job per packet i with why[i] == 0, filled by sa[i]->job from
  * cx->pkt[i]; submit them all, flush, and set why[i] to ESP_DROP_CRYPTO
- * for jobs IPsec-MB did not complete.
+ * for jobs IPsec-MB did not complete.  Fetches the keys of packets
+ * ESP_KEYS_AHEAD and on while it runs; the caller fetches those of the
+ * first ESP_KEYS_AHEAD (esp_sa_prefetch_keys()).
  */
 void esp_crypto_run(struct esp_crypto *cx, struct esp_sa *const sa[],
 		    uint8_t why[], uint16_t n);

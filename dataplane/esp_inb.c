@@ -302,13 +302,15 @@ static uint8_t verify(struct esp_sa *sa, struct rte_mbuf *m,
 static uint16_t inb_pass(struct esp_crypto *cx, struct rte_mbuf *mb[],
 			 struct esp_sa *sa[], uint8_t why[], uint16_t n)
 {
-	uint16_t i;
+	uint16_t i, f = 0;
 
-	esp_sa_prefetch(sa, n, false);
-	esp_sa_prefetch_keys(sa, n);
+	esp_sa_prefetch_upto(sa, &f, ESP_SA_AHEAD, n, false);
 	for (i = 0; i < n; i++) {
+		esp_sa_prefetch_upto(sa, &f, i + 1 + ESP_SA_AHEAD, n, false);
 		why[i] = likely(sa[i]->dir == ESP_DIR_IN) ? esp_sa_gate(sa[i], 0)
 				: ESP_DROP_UNKNOWN_SPI; /* no such inbound SPI */
+		if (i < ESP_KEYS_AHEAD && why[i] == ESP_DROP_NONE)
+			esp_sa_prefetch_keys(sa, i); /* first crypto jobs */
 		if (why[i] == ESP_DROP_NONE && unlikely(mb[i]->nb_segs > 1) &&
 		    rte_pktmbuf_linearize(mb[i]) != 0)
 			why[i] = ESP_DROP_NO_ROOM;

@@ -373,12 +373,18 @@ void esp_outb_sa_init(struct esp_sa *sa, const struct esp_params *p)
 	sa->outb_hdr = table[trs][v6][p->natt != 0];
 }
 
-/* Sequence numbers for a run of packets of one SA: one atomic add. */
-static void assign_seq(struct esp_sa *const sa[], struct esp_pkt pkt[],
-		       uint8_t why[], uint16_t n)
+/*
+ * The first stage: sequence numbers, one atomic add per run of packets of
+ * one SA, then the outer headers, with the SA lines of the packets ahead
+ * being fetched (esp_sa.h).
+ */
+static void outb_headers(struct esp_crypto *cx, struct rte_mbuf *mb[],
+			 struct esp_sa *const sa[], uint8_t why[], uint16_t n)
 {
-	uint16_t i, j;
+	struct esp_pkt *pkt = cx->pkt;
+	uint16_t i, j, f = 0;
 
+	esp_sa_prefetch_upto(sa, &f, ESP_SA_AHEAD, n, true);
 	for (i = 0; i < n; i = j) {
 		struct esp_sa *s = sa[i];
 		uint64_t first;
@@ -393,8 +399,15 @@ static void assign_seq(struct esp_sa *const sa[], struct esp_pkt pkt[],
 		first = __atomic_fetch_add(&s->seq_out, j - i,
 					   __ATOMIC_RELAXED) + 1;
 		for (uint16_t k = i; k < j; k++) {
+			esp_sa_prefetch_upto(sa, &f, k + 1 + ESP_SA_AHEAD, n,
+					     true);
 			pkt[k].seq = first + (k - i);
 			why[k] = esp_sa_gate(s, pkt[k].seq);
+			if (why[k] != ESP_DROP_NONE)
+				continue;
+			if (k < ESP_KEYS_AHEAD) /* the first crypto jobs' */
+				esp_sa_prefetch_keys(sa, k);
+			why[k] = s->outb_hdr(s, mb[k], &pkt[k]);
 		}
 	}
 }
@@ -404,14 +417,7 @@ static uint16_t outb_pass(struct esp_crypto *cx, struct rte_mbuf *mb[],
 {
 	uint16_t i;
 
-	esp_sa_prefetch(sa, n, true);
-	esp_sa_prefetch_keys(sa, n);
-	assign_seq(sa, cx->pkt, why, n);
-	for (i = 0; i < n; i++) {
-		if (why[i] == ESP_DROP_NONE)
-			why[i] = sa[i]->outb_hdr(sa[i], mb[i], &cx->pkt[i]);
-	}
-
+	outb_headers(cx, mb, sa, why, n);
 	esp_sa_reserve_bytes(sa, cx->pkt, why, n);
 
 	if (esp_crypto_gen_ivs(cx, n) < 0)

@@ -93,17 +93,14 @@ struct esp_tmpl {
 };
 
 /*
- * Key schedules and HMAC states, expanded at install (esp_crypto.c), laid
- * out so that what a packet reads is the first ESP_KEYS_HOT_LINES lines,
- * whatever the suite: an SA is one direction, so CBC keeps only the AES
- * schedule its packets use (encryption outbound, decryption inbound, 4
- * lines for AES-256) with the HMAC inner state H(K ^ ipad) and outer one
- * H(K ^ opad) right behind it (one line for SHA-1 and SHA-256, two for
- * SHA-384 and SHA-512); GCM reads the AES schedule and the first powers of
- * the hash key behind it (IPsec-MB's AVX2 and AVX-512 code; the SSE code
- * reads further on long packets).  esp_sa_prefetch() can then fetch the
- * keys of a packet from the SA's address alone, before anything of the SA
- * has been read.
+ * Key schedules and HMAC states, expanded at install (esp_crypto.c).  An SA
+ * is one direction, so CBC keeps only the AES schedule its packets use
+ * (encryption outbound, decryption inbound) with the HMAC inner state
+ * H(K ^ ipad) and outer one H(K ^ opad) on the line behind it (two lines
+ * for SHA-384 and SHA-512).  GCM keeps IPsec-MB's own layout, whose hash
+ * key powers lie at the end with the VAES code and near the start with
+ * the others.  Which lines a packet reads is therefore a property of the
+ * SA: esp_sa.key_lines, set at install.
  */
 struct esp_keys {
 	union {
@@ -115,7 +112,7 @@ struct esp_keys {
 	};
 } __rte_aligned(64);
 
-#define ESP_KEYS_HOT_LINES 6
+_Static_assert(sizeof(struct esp_keys) <= 32 * 64, "key_lines: 32 bits");
 
 /* Bits of esp_sa.events, for the main lcore to raise channel events. */
 #define ESP_SA_EV_SEQ_EXHAUSTED 0x1u /* outbound SA stopped, RFC 4303 3.3.3 */
@@ -143,11 +140,12 @@ struct esp_sa {
 	uint8_t key_len;    /* AES key bytes */
 	uint16_t local_port; /* NAT-T, network byte order */
 	uint8_t ttl;
-	uint8_t pad0;
-	IMB_CIPHER_MODE cipher_mode;
-	IMB_HASH_ALG hash_alg;
+	uint8_t cipher_mode; /* IMB_CIPHER_MODE */
+	uint8_t hash_alg;    /* IMB_HASH_ALG */
+	uint8_t pad0[3];
 	uint32_t events;    /* ESP_SA_EV_*, set once, read by the main lcore */
 	uint8_t salt[ESP_SALT_LEN];
+	uint32_t key_lines; /* bit l: a packet reads line l of keys */
 	uint64_t seq_lim;   /* last usable outbound sequence number: before
 			     * seq_max and the hard packet lifetime */
 	esp_job_fn job;
@@ -190,6 +188,8 @@ struct esp_sa {
 };
 
 _Static_assert(offsetof(struct esp_sa, tmpl) == 64, "esp_sa line 0");
+_Static_assert(IMB_CIPHER_NUM <= 256 && IMB_AUTH_NUM <= 256,
+	       "esp_sa: cipher_mode and hash_alg in a byte");
 _Static_assert(offsetof(struct esp_sa, seq_out) == 128, "esp_sa line 1");
 _Static_assert(offsetof(struct esp_sa, soft_bytes) + 8 <= 192,
 	       "esp_sa line 2");
@@ -275,27 +275,35 @@ static inline uint8_t esp_sa_gate(struct esp_sa *sa, uint64_t seq)
 }
 
 /*
- * Start loading what the packets of a pass will read of their SAs, before
- * any of it is read: with many SAs every line is a cache miss, and misses
- * issued together overlap instead of stalling one after another (the
- * locked add that reserves sequence numbers would otherwise wait for each
- * in turn).  esp_sa_prefetch(): lines 0-2, and the header template (outb)
- * or the replay window's first line; esp_sa_prefetch_keys(): the hot lines
- * of the keys (struct esp_keys), asked for right behind them so that the
- * crypto jobs find them in cache.  A run of packets of one SA fetches
- * once.  Only addresses are computed: nothing of the SA is read.
+ * Start loading what the packets of a pass will read of their SAs.  With
+ * many SAs every line is a cache miss; misses overlap when issued
+ * together, but a core tracks only a few dozen at once, and a prefetch
+ * beyond that stalls the core until a slot frees.  So the fetching runs
+ * a fixed distance ahead of the work that reads the lines, and memory
+ * time overlaps work instead of adding to it:
+ * - esp_sa_prefetch_upto(), ESP_SA_AHEAD packets before the first stage
+ *   reaches them: lines 0 and 2 and the header template (outbound) or the
+ *   replay window's first line (inbound).  Only addresses are computed,
+ *   nothing of the SA is read.
+ * - esp_sa_prefetch_keys(), ESP_KEYS_AHEAD packets before the crypto jobs
+ *   that read them (esp_crypto_run() submits its jobs that many at a
+ *   time): the key lines of one SA, by esp_sa.key_lines, so it reads
+ *   line 0, which the first stage has loaded.
+ * A run of packets of one SA fetches once.
  */
-static inline void esp_sa_prefetch(struct esp_sa *const sa[], uint16_t n,
-				   bool outb)
+#define ESP_SA_AHEAD 8
+#define ESP_KEYS_AHEAD 8
+
+/* The first-stage lines of packets *next up to upto (and below n). */
+static inline void esp_sa_prefetch_upto(struct esp_sa *const sa[],
+					uint16_t *next, uint16_t upto,
+					uint16_t n, bool outb)
 {
-	const struct esp_sa *last = NULL;
+	for (; *next < n && *next < upto; (*next)++) {
+		const struct esp_sa *s = sa[*next];
 
-	for (uint16_t i = 0; i < n; i++) {
-		const struct esp_sa *s = sa[i];
-
-		if (s == last)
+		if (*next > 0 && s == sa[*next - 1])
 			continue;
-		last = s;
 		rte_prefetch0(s);
 		__builtin_prefetch(&s->seq_out, 1, 3); /* written */
 		rte_prefetch0(outb ? (const void *)&s->tmpl
@@ -303,20 +311,16 @@ static inline void esp_sa_prefetch(struct esp_sa *const sa[], uint16_t n,
 	}
 }
 
+/* The keys of sa[i], unless sa[i - 1] has fetched them. */
 static inline void esp_sa_prefetch_keys(struct esp_sa *const sa[],
-					uint16_t n)
+					uint16_t i)
 {
-	const struct esp_sa *last = NULL;
+	const uint8_t *k = (const uint8_t *)&sa[i]->keys;
 
-	for (uint16_t i = 0; i < n; i++) {
-		const uint8_t *k = (const uint8_t *)&sa[i]->keys;
-
-		if (sa[i] == last)
-			continue;
-		last = sa[i];
-		for (uint32_t l = 0; l < ESP_KEYS_HOT_LINES; l++)
-			rte_prefetch0(k + l * RTE_CACHE_LINE_SIZE);
-	}
+	if (i > 0 && sa[i] == sa[i - 1])
+		return;
+	for (uint32_t m = sa[i]->key_lines; m != 0; m &= m - 1)
+		rte_prefetch0(k + __builtin_ctz(m) * RTE_CACHE_LINE_SIZE);
 }
 
 /*
