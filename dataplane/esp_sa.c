@@ -77,16 +77,15 @@ struct esp_sa *esp_sa_create(const struct esp_params *p,
 			     struct esp_crypto *cx, int socket,
 			     const char **err)
 {
-	uint32_t window = p->dir == ESP_DIR_IN ? p->replay_window
-					       : ESP_REPLAY_MIN;
+	size_t ext = p->dir == ESP_DIR_IN ? replay_ext_size(p->replay_window)
+					  : 0;
 	struct esp_sa *sa;
 
 	*err = check_params(p);
 	if (*err != NULL)
 		return NULL;
-	sa = rte_zmalloc_socket("esp_sa", offsetof(struct esp_sa, win) +
-				replay_mem_size(window), RTE_CACHE_LINE_SIZE,
-				socket);
+	sa = rte_zmalloc_socket("esp_sa", sizeof(*sa) + ext,
+				RTE_CACHE_LINE_SIZE, socket);
 	if (sa == NULL) {
 		*err = "out of memory";
 		return NULL;
@@ -99,8 +98,6 @@ struct esp_sa *esp_sa_create(const struct esp_params *p,
 	}
 	esp_outb_sa_init(sa, p);
 	esp_inb_sa_init(sa, p);
-	if (p->dir == ESP_DIR_OUT)
-		replay_init(&sa->win, window, false); /* unused, but sane */
 	return sa;
 }
 
@@ -136,7 +133,9 @@ void esp_sa_stats_get(const struct esp_sa *sa, struct esp_sa_stats *st)
 	}
 	st->seq_out = __atomic_load_n(&sa->seq_out, __ATOMIC_RELAXED);
 	/* XXX torn read possible on 32-bit targets; espgw is 64-bit only. */
-	st->replay_top = __atomic_load_n(&sa->win.top, __ATOMIC_RELAXED);
+	if (sa->dir == ESP_DIR_IN)
+		st->replay_top = __atomic_load_n(&sa->win.top,
+						 __ATOMIC_RELAXED);
 }
 
 uint32_t esp_sa_events(const struct esp_sa *sa)

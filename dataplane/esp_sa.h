@@ -120,12 +120,14 @@ _Static_assert(sizeof(struct esp_keys) <= 32 * 64, "key_lines: 32 bits");
 #define ESP_SA_EV_HARD_EXPIRED  0x4u /* hard lifetime: the SA drops all */
 
 /*
- * Layout (cache lines of 64 bytes): line 0 holds every install-time field
- * a packet reads in either direction; line 1 the outbound header template;
- * line 2 what each packet writes (sequence number, counters) with the
- * lifetime limits it is compared with, alone so that workers sending on
- * other SAs never share it; then cold fields, the keys, and the inbound
- * replay window.  esp_sa_prefetch() fetches lines 0-2 ahead of a burst.
+ * Layout (cache lines of 64 bytes), the lines a packet reads first and
+ * together, so that with many SAs they come from memory as one block:
+ * line 0 holds every install-time field a packet reads in either
+ * direction; line 1 the outbound header template or the inbound replay
+ * window; line 2 what each packet writes (sequence number, counters) with
+ * the lifetime limits it is compared with, alone so that workers sending
+ * on other SAs never share it; then the keys (lines 3-7 for AES-256-CBC
+ * with HMAC-SHA-256); then rarely used fields.
  */
 struct esp_sa {
 	/* Line 0: install-time, read by every packet. */
@@ -158,8 +160,12 @@ struct esp_sa {
 		esp_inb_finish_fn inb_finish;
 	};
 
-	/* Line 1: outbound, read by every packet. */
-	struct esp_tmpl tmpl __rte_cache_aligned;
+	/* Line 1, read by every packet.  Inbound: the owning worker's alone;
+	 * a window too large for it keeps its bitmap in win_ext. */
+	union {
+		struct esp_tmpl tmpl;
+		struct replay_window win;
+	} __rte_cache_aligned;
 
 	/* Line 2: written by every worker sending on the SA (outbound) or
 	 * by its owner (inbound). */
@@ -169,6 +175,8 @@ struct esp_sa {
 	uint64_t bytes_rsv; /* outbound bytes reserved against hard_bytes */
 	uint64_t hard_packets, hard_bytes; /* UINT64_MAX: no limit */
 	uint64_t soft_packets, soft_bytes;
+
+	struct esp_keys keys; /* line 3 on */
 
 	/* Rarely written. */
 	uint64_t drops[ESP_DROP_COUNT] __rte_cache_aligned;
@@ -181,10 +189,8 @@ struct esp_sa {
 	uint8_t natt;
 	uint8_t esn;
 
-	struct esp_keys keys;
-
-	/* Inbound: the owning worker's alone.  Must stay last. */
-	struct replay_window win __rte_cache_aligned;
+	/* Inbound, windows over 192 packets: replay_ext_size() bytes. */
+	uint64_t win_ext[] __rte_cache_aligned;
 };
 
 _Static_assert(offsetof(struct esp_sa, tmpl) == 64, "esp_sa line 0");
@@ -193,6 +199,8 @@ _Static_assert(IMB_CIPHER_NUM <= 256 && IMB_AUTH_NUM <= 256,
 _Static_assert(offsetof(struct esp_sa, seq_out) == 128, "esp_sa line 1");
 _Static_assert(offsetof(struct esp_sa, soft_bytes) + 8 <= 192,
 	       "esp_sa line 2");
+_Static_assert(offsetof(struct esp_sa, keys) == 192, "esp_sa line 3");
+_Static_assert(sizeof(struct replay_window) <= 64, "esp_sa: window");
 
 struct esp_sa_stats {
 	uint64_t packets;
@@ -282,9 +290,8 @@ static inline uint8_t esp_sa_gate(struct esp_sa *sa, uint64_t seq)
  * a fixed distance ahead of the work that reads the lines, and memory
  * time overlaps work instead of adding to it:
  * - esp_sa_prefetch_upto(), ESP_SA_AHEAD packets before the first stage
- *   reaches them: lines 0 and 2 and the header template (outbound) or the
- *   replay window's first line (inbound).  Only addresses are computed,
- *   nothing of the SA is read.
+ *   reaches them: lines 0-2.  Only addresses are computed, nothing of the
+ *   SA is read.
  * - esp_sa_prefetch_keys(), ESP_KEYS_AHEAD packets before the crypto jobs
  *   that read them (esp_crypto_run() submits its jobs that many at a
  *   time): the key lines of one SA, by esp_sa.key_lines, so it reads
@@ -297,7 +304,7 @@ static inline uint8_t esp_sa_gate(struct esp_sa *sa, uint64_t seq)
 /* The first-stage lines of packets *next up to upto (and below n). */
 static inline void esp_sa_prefetch_upto(struct esp_sa *const sa[],
 					uint16_t *next, uint16_t upto,
-					uint16_t n, bool outb)
+					uint16_t n)
 {
 	for (; *next < n && *next < upto; (*next)++) {
 		const struct esp_sa *s = sa[*next];
@@ -305,9 +312,8 @@ static inline void esp_sa_prefetch_upto(struct esp_sa *const sa[],
 		if (*next > 0 && s == sa[*next - 1])
 			continue;
 		rte_prefetch0(s);
+		rte_prefetch0(&s->tmpl); /* or the window */
 		__builtin_prefetch(&s->seq_out, 1, 3); /* written */
-		rte_prefetch0(outb ? (const void *)&s->tmpl
-				   : (const void *)&s->win);
 	}
 }
 

@@ -27,13 +27,22 @@
 #include <stdint.h>
 #include <string.h>
 
+/* Bitmap words kept in the window itself: windows up to 192 packets. */
+#define REPLAY_INLINE_WORDS 4
+
+/*
+ * One cache line for the windows most SAs have (the default is 64), so
+ * that checking a packet reads one line; larger windows keep their bitmap
+ * in storage the owner provides.
+ */
 struct replay_window {
 	uint64_t top;     /* highest sequence number accepted; 0: none */
 	uint32_t size;    /* W: packets the window covers */
 	uint32_t mask;    /* words in bits[] minus one (a power of two) */
 	uint32_t hi_mask; /* UINT32_MAX with ESN, 0 without */
 	uint32_t pad;
-	uint64_t bits[];  /* bit s % 64 of word (s / 64) & mask: s seen */
+	uint64_t *bits;   /* bit s % 64 of word (s / 64) & mask: s seen */
+	uint64_t inline_bits[REPLAY_INLINE_WORDS];
 };
 
 /* Words the bitmap needs: the window may straddle one more word. */
@@ -47,20 +56,23 @@ static inline uint32_t replay_words(uint32_t size)
 	return words;
 }
 
-/* Bytes for a window of size packets, header and bitmap. */
-static inline size_t replay_mem_size(uint32_t size)
-{
-	return sizeof(struct replay_window) +
-	       replay_words(size) * sizeof(uint64_t);
-}
-
-/* w must point at replay_mem_size(size) bytes. */
-static inline void replay_init(struct replay_window *w, uint32_t size,
-			       bool esn)
+/* Bytes of storage a window of size packets needs besides the struct. */
+static inline size_t replay_ext_size(uint32_t size)
 {
 	uint32_t words = replay_words(size);
 
-	memset(w, 0, sizeof(*w) + words * sizeof(uint64_t));
+	return words <= REPLAY_INLINE_WORDS ? 0 : words * sizeof(uint64_t);
+}
+
+/* ext: replay_ext_size(size) bytes, aligned for uint64_t (NULL if 0). */
+static inline void replay_init(struct replay_window *w, uint32_t size,
+			       bool esn, uint64_t *ext)
+{
+	uint32_t words = replay_words(size);
+
+	memset(w, 0, sizeof(*w));
+	w->bits = words <= REPLAY_INLINE_WORDS ? w->inline_bits : ext;
+	memset(w->bits, 0, words * sizeof(uint64_t));
 	w->size = size;
 	w->mask = words - 1;
 	w->hi_mask = esn ? UINT32_MAX : 0;

@@ -12,10 +12,10 @@
 
 static struct replay_window *new_window(uint32_t size, bool esn)
 {
-	struct replay_window *w = malloc(replay_mem_size(size));
+	struct replay_window *w = malloc(sizeof(*w) + replay_ext_size(size));
 
 	assert_non_null(w);
-	replay_init(w, size, esn);
+	replay_init(w, size, esn, (uint64_t *)(w + 1));
 	return w;
 }
 
