@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 #include "esp_crypto.h"
 
+#include <pthread.h>
 #include <sys/random.h>
 
 #include <rte_malloc.h>
@@ -13,6 +14,47 @@ static const uint8_t zeros[ESP_BURST_MAX * ESP_IV_MAX];
 static int random_bytes(void *buf, size_t len)
 {
 	return getrandom(buf, len, 0) == (ssize_t)len ? 0 : -1;
+}
+
+/* Counter slots held by live contexts; bit 0 (the shared set) always. */
+static pthread_mutex_t slot_lock = PTHREAD_MUTEX_INITIALIZER;
+static uint64_t slots_held = 1;
+static uint16_t slots_seen = 1;
+
+_Static_assert(ESP_CTR_SLOTS <= 64, "esp_crypto: slots_held is 64 bits");
+
+/* The lowest free slot, or 0 (the shared set) when all are held. */
+static uint16_t slot_take(void)
+{
+	uint16_t slot = 0;
+
+	pthread_mutex_lock(&slot_lock);
+	if (~slots_held != 0) {
+		slot = (uint16_t)__builtin_ctzll(~slots_held);
+		slots_held |= 1ull << slot;
+		slots_seen = RTE_MAX(slots_seen, (uint16_t)(slot + 1));
+	}
+	pthread_mutex_unlock(&slot_lock);
+	return slot;
+}
+
+static void slot_give(uint16_t slot)
+{
+	if (slot == 0)
+		return;
+	pthread_mutex_lock(&slot_lock);
+	slots_held &= ~(1ull << slot);
+	pthread_mutex_unlock(&slot_lock);
+}
+
+uint16_t esp_crypto_slots(void)
+{
+	uint16_t n;
+
+	pthread_mutex_lock(&slot_lock);
+	n = slots_seen;
+	pthread_mutex_unlock(&slot_lock);
+	return n;
 }
 
 struct esp_crypto *esp_crypto_create(int socket)
@@ -36,6 +78,7 @@ struct esp_crypto *esp_crypto_create(int socket)
 		goto fail;
 	IMB_AES_KEYEXP_128(cx->mgr, key, cx->iv_enc, cx->iv_dec);
 	explicit_bzero(key, sizeof(key));
+	cx->ctr_slot = slot_take();
 	return cx;
 
 fail:
@@ -49,6 +92,7 @@ void esp_crypto_free(struct esp_crypto *cx)
 		return;
 	if (cx->mgr != NULL)
 		free_mb_mgr(cx->mgr);
+	slot_give(cx->ctr_slot);
 	memset(cx, 0, sizeof(*cx));
 	rte_free(cx);
 }

@@ -54,9 +54,18 @@ struct esp_pkt {
 	uint8_t calc[ESP_ICV_MAX]; /* inbound: the ICV computed */
 } __rte_aligned(64);
 
+/*
+ * Counter slots: each context holds one, 1 to ESP_CTR_SLOTS - 1, so that
+ * an outbound SA sent on by several workers keeps one set of counters per
+ * worker, written without locked instructions (esp_sa.h).  Slot 0 is the
+ * shared set, added to atomically by contexts without a slot of their own.
+ */
+#define ESP_CTR_SLOTS 64
+
 /* One per worker; not shared. */
 struct esp_crypto {
 	IMB_MGR *mgr;
+	uint16_t ctr_slot;   /* this context's counters in outbound SAs */
 	uint64_t iv_burst;   /* CTR nonce counter for the IV generator */
 	uint8_t iv_nonce[16] __rte_aligned(16);
 	uint8_t iv_enc[16 * 15] __rte_aligned(16);
@@ -68,6 +77,10 @@ struct esp_crypto {
 /* A worker's crypto context on NUMA node socket; NULL on failure. */
 struct esp_crypto *esp_crypto_create(int socket);
 void esp_crypto_free(struct esp_crypto *cx);
+
+/* Counter slots an SA created now needs: one past the highest slot any
+ * context has held.  Any thread. */
+uint16_t esp_crypto_slots(void);
 
 /* Expand p's keys into sa and pick sa->job for sa->dir.  0 or -1. */
 int esp_crypto_sa_init(struct esp_sa *sa, const struct esp_params *p,

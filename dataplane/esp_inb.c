@@ -286,7 +286,7 @@ void esp_inb_sa_init(struct esp_sa *sa, const struct esp_params *p)
 		return; /* the routines share their slots with outbound's */
 	sa->inb_parse = parse[v6][p->natt != 0];
 	sa->inb_finish = finish[trs][v6];
-	replay_init(&sa->win, p->replay_window, p->esn != 0, sa->win_ext);
+	replay_init(&sa->win, p->replay_window, p->esn != 0, sa->ext);
 }
 
 static uint8_t verify(struct esp_sa *sa, struct rte_mbuf *m,
@@ -304,9 +304,9 @@ static uint16_t inb_pass(struct esp_crypto *cx, struct rte_mbuf *mb[],
 {
 	uint16_t i, f = 0;
 
-	esp_sa_prefetch_upto(sa, &f, ESP_SA_AHEAD, n);
+	esp_sa_prefetch_upto(sa, &f, ESP_SA_AHEAD, n, -1);
 	for (i = 0; i < n; i++) {
-		esp_sa_prefetch_upto(sa, &f, i + 1 + ESP_SA_AHEAD, n);
+		esp_sa_prefetch_upto(sa, &f, i + 1 + ESP_SA_AHEAD, n, -1);
 		why[i] = likely(sa[i]->dir == ESP_DIR_IN) ? esp_sa_gate(sa[i], 0)
 				: ESP_DROP_UNKNOWN_SPI; /* no such inbound SPI */
 		if (i < ESP_KEYS_AHEAD && why[i] == ESP_DROP_NONE)
@@ -324,7 +324,7 @@ static uint16_t inb_pass(struct esp_crypto *cx, struct rte_mbuf *mb[],
 		if (why[i] == ESP_DROP_NONE)
 			why[i] = verify(sa[i], mb[i], &cx->pkt[i]);
 	}
-	esp_sa_account(sa, cx->pkt, why, n);
+	esp_sa_account(sa, cx->pkt, why, n, cx->ctr_slot);
 	return esp_burst_split(mb, sa, why, n);
 }
 

@@ -384,7 +384,7 @@ static void outb_headers(struct esp_crypto *cx, struct rte_mbuf *mb[],
 	struct esp_pkt *pkt = cx->pkt;
 	uint16_t i, j, f = 0;
 
-	esp_sa_prefetch_upto(sa, &f, ESP_SA_AHEAD, n);
+	esp_sa_prefetch_upto(sa, &f, ESP_SA_AHEAD, n, cx->ctr_slot);
 	for (i = 0; i < n; i = j) {
 		struct esp_sa *s = sa[i];
 		uint64_t first;
@@ -399,7 +399,8 @@ static void outb_headers(struct esp_crypto *cx, struct rte_mbuf *mb[],
 		first = __atomic_fetch_add(&s->seq_out, j - i,
 					   __ATOMIC_RELAXED) + 1;
 		for (uint16_t k = i; k < j; k++) {
-			esp_sa_prefetch_upto(sa, &f, k + 1 + ESP_SA_AHEAD, n);
+			esp_sa_prefetch_upto(sa, &f, k + 1 + ESP_SA_AHEAD, n,
+					     cx->ctr_slot);
 			pkt[k].seq = first + (k - i);
 			why[k] = esp_sa_gate(s, pkt[k].seq);
 			if (why[k] != ESP_DROP_NONE)
@@ -427,7 +428,7 @@ static uint16_t outb_pass(struct esp_crypto *cx, struct rte_mbuf *mb[],
 		if (why[i] == ESP_DROP_NONE)
 			sa[i]->outb_post(mb[i]);
 	}
-	esp_sa_account(sa, cx->pkt, why, n);
+	esp_sa_account(sa, cx->pkt, why, n, cx->ctr_slot);
 	return esp_burst_split(mb, sa, why, n);
 }
 

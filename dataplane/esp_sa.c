@@ -62,23 +62,33 @@ static void copy_params(struct esp_sa *sa, const struct esp_params *p)
 	sa->soft_bytes = limit(p->life.soft_bytes);
 }
 
-/* Outbound: the hard packet lifetime as the last sequence number it
- * allows, counted from the next one (esp_sa_gate). */
+/* used + packets, or UINT64_MAX for no limit or past it. */
+static uint64_t seq_after(uint64_t used, uint64_t packets)
+{
+	return packets > UINT64_MAX - used ? UINT64_MAX : used + packets;
+}
+
+/* Outbound: the packet lifetimes as the sequence numbers that reach them,
+ * counted from the next one, and the last usable one (esp_sa_gate). */
 static void set_seq_lim(struct esp_sa *sa)
 {
 	uint64_t used = __atomic_load_n(&sa->seq_out, __ATOMIC_RELAXED);
 
 	sa->seq_lim = sa->seq_max;
-	if (sa->dir == ESP_DIR_OUT && sa->hard_packets <= sa->seq_max - used)
-		sa->seq_lim = used + sa->hard_packets;
+	if (sa->dir != ESP_DIR_OUT)
+		return;
+	sa->seq_soft = seq_after(used, sa->soft_packets);
+	sa->seq_hard = seq_after(used, sa->hard_packets);
+	sa->seq_lim = RTE_MIN(sa->seq_max, sa->seq_hard);
 }
 
 struct esp_sa *esp_sa_create(const struct esp_params *p,
 			     struct esp_crypto *cx, int socket,
 			     const char **err)
 {
+	uint16_t n_ctr = p->dir == ESP_DIR_OUT ? esp_crypto_slots() : 0;
 	size_t ext = p->dir == ESP_DIR_IN ? replay_ext_size(p->replay_window)
-					  : 0;
+					  : n_ctr * sizeof(struct esp_ctr);
 	struct esp_sa *sa;
 
 	*err = check_params(p);
@@ -96,6 +106,7 @@ struct esp_sa *esp_sa_create(const struct esp_params *p,
 		esp_sa_free(sa);
 		return NULL;
 	}
+	sa->n_ctr = n_ctr;
 	esp_outb_sa_init(sa, p);
 	esp_inb_sa_init(sa, p);
 	return sa;
@@ -124,9 +135,17 @@ int esp_sa_set_remote(struct esp_sa *sa, const struct ip_addr *addr,
 
 void esp_sa_stats_get(const struct esp_sa *sa, struct esp_sa_stats *st)
 {
+	const struct esp_ctr *c = (const struct esp_ctr *)sa->ext;
+
 	memset(st, 0, sizeof(*st));
-	st->packets = __atomic_load_n(&sa->packets, __ATOMIC_RELAXED);
-	st->bytes = __atomic_load_n(&sa->bytes, __ATOMIC_RELAXED);
+	if (sa->dir == ESP_DIR_IN) {
+		st->packets = __atomic_load_n(&sa->packets, __ATOMIC_RELAXED);
+		st->bytes = __atomic_load_n(&sa->bytes, __ATOMIC_RELAXED);
+	}
+	for (uint16_t i = 0; i < sa->n_ctr; i++) {
+		st->packets += __atomic_load_n(&c[i].packets, __ATOMIC_RELAXED);
+		st->bytes += __atomic_load_n(&c[i].bytes, __ATOMIC_RELAXED);
+	}
 	for (int i = 0; i < ESP_DROP_COUNT; i++) {
 		st->drop[i] = __atomic_load_n(&sa->drops[i], __ATOMIC_RELAXED);
 		st->drops += st->drop[i];
@@ -197,7 +216,8 @@ void esp_sa_reserve_bytes(struct esp_sa *const sa[],
 
 		for (j = i + 1; j < n && sa[j] == s; j++)
 			;
-		if (likely(s->hard_bytes == UINT64_MAX))
+		if (likely(s->hard_bytes == UINT64_MAX &&
+			   s->soft_bytes == UINT64_MAX))
 			continue;
 		for (uint16_t k = i; k < j; k++)
 			by += why[k] == ESP_DROP_NONE ? pkt[k].len : 0;
@@ -206,22 +226,55 @@ void esp_sa_reserve_bytes(struct esp_sa *const sa[],
 		end = __atomic_add_fetch(&s->bytes_rsv, by, __ATOMIC_RELAXED);
 		if (unlikely(end > s->hard_bytes || end < by))
 			refuse_excess(s, pkt, why, i, j, end, by);
+		else if (unlikely(end == s->hard_bytes))
+			esp_sa_raise(s, ESP_SA_EV_HARD_EXPIRED);
+		if (unlikely(end >= s->soft_bytes))
+			esp_sa_raise(s, ESP_SA_EV_SOFT_EXPIRED);
 	}
 }
 
-/* Counters for one SA's run of good packets. */
-static void account_run(struct esp_sa *sa, uint64_t pk, uint64_t by)
+/* Inbound counters for one SA's run of good packets: the owning worker
+ * is their only writer, so plain stores suffice. */
+static void account_in(struct esp_sa *sa, uint64_t pk, uint64_t by)
 {
-	uint64_t np, nb;
+	uint64_t np = sa->packets + pk, nb = sa->bytes + by;
 
 	if (pk == 0)
 		return;
-	np = __atomic_add_fetch(&sa->packets, pk, __ATOMIC_RELAXED);
-	nb = __atomic_add_fetch(&sa->bytes, by, __ATOMIC_RELAXED);
+	__atomic_store_n(&sa->packets, np, __ATOMIC_RELAXED);
+	__atomic_store_n(&sa->bytes, nb, __ATOMIC_RELAXED);
 	if (unlikely(np >= sa->soft_packets || nb >= sa->soft_bytes))
 		esp_sa_raise(sa, ESP_SA_EV_SOFT_EXPIRED);
 	if (unlikely(np >= sa->hard_packets || nb >= sa->hard_bytes))
 		esp_sa_raise(sa, ESP_SA_EV_HARD_EXPIRED);
+}
+
+/*
+ * Outbound counters for one SA's run: into the worker's own set, or the
+ * shared one atomically for a context newer than the SA.  last_seq, the
+ * run's highest sequence number, tells the packet lifetimes (the byte
+ * ones are told by the reservation).
+ */
+static void account_out(struct esp_sa *sa, uint16_t slot, uint64_t pk,
+			uint64_t by, uint64_t last_seq)
+{
+	struct esp_ctr *c = esp_sa_ctr(sa) + slot;
+
+	if (unlikely(last_seq >= sa->seq_soft))
+		esp_sa_raise(sa, ESP_SA_EV_SOFT_EXPIRED);
+	if (unlikely(last_seq >= sa->seq_hard))
+		esp_sa_raise(sa, ESP_SA_EV_HARD_EXPIRED);
+	if (pk == 0)
+		return;
+	if (likely(slot != 0 && slot < sa->n_ctr)) {
+		__atomic_store_n(&c->packets, c->packets + pk,
+				 __ATOMIC_RELAXED);
+		__atomic_store_n(&c->bytes, c->bytes + by, __ATOMIC_RELAXED);
+		return;
+	}
+	c = esp_sa_ctr(sa);
+	__atomic_fetch_add(&c->packets, pk, __ATOMIC_RELAXED);
+	__atomic_fetch_add(&c->bytes, by, __ATOMIC_RELAXED);
 }
 
 /*
@@ -239,7 +292,7 @@ static bool past_hard(const struct esp_sa *sa, uint64_t pk, uint64_t by,
 }
 
 void esp_sa_account(struct esp_sa *const sa[], const struct esp_pkt *pkt,
-		    uint8_t why[], uint16_t n)
+		    uint8_t why[], uint16_t n, uint16_t slot)
 {
 	uint16_t i, j;
 
@@ -263,7 +316,12 @@ void esp_sa_account(struct esp_sa *const sa[], const struct esp_pkt *pkt,
 				esp_sa_count_drop(s, why[j]);
 			}
 		}
-		account_run(s, pk, by);
+		if (s->dir == ESP_DIR_IN)
+			account_in(s, pk, by);
+		else /* an outbound SA the inbound path refused has no seq */
+			account_out(s, slot, pk, by,
+				    why[j - 1] == ESP_DROP_UNKNOWN_SPI
+					    ? 0 : pkt[j - 1].seq);
 	}
 }
 

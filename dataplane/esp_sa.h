@@ -31,14 +31,21 @@
  *   SA to that worker; esp_inb_process() does not lock the window.
  *   Ownership may move only while no worker holds the SA (after an RCU
  *   grace period).
- * - Counters are updated with relaxed atomics and may be read at any time
- *   by the main lcore (esp_sa_stats_get()); they are exact, but a reader
- *   may see packets and bytes of a burst at slightly different moments.
- * - Lifetimes: soft ones raise an event when the counters reach them.  The
- *   outbound hard packet and byte lifetimes are reserved before a packet is
- *   encrypted (esp_sa_gate, esp_sa_reserve_bytes) and never overshot;
- *   inbound, packets past them are dropped after the ICV check and before
- *   delivery (esp_sa_account), as exactly.
+ * - Counters are written without locked instructions, which cost a
+ *   worker more than a tenth of its time when every packet is on another
+ *   SA: inbound by the owning worker alone; outbound in one set per
+ *   worker (its esp_crypto's ctr_slot, esp_sa_ctr()), with slot 0 shared
+ *   and atomic for contexts created after the SA.  Any thread may read
+ *   them (esp_sa_stats_get(), which sums the sets); they are exact, but a
+ *   reader may see packets and bytes of a burst at slightly different
+ *   moments.
+ * - Lifetimes: outbound, the packet ones are sequence numbers (seq_soft,
+ *   seq_hard) and the byte ones a reservation made before a packet is
+ *   encrypted (esp_sa_gate, esp_sa_reserve_bytes), so the hard ones are
+ *   never overshot and no worker needs the others' counters; inbound,
+ *   soft ones raise an event when the counters reach them, and packets
+ *   past a hard one are dropped after the ICV check and before delivery
+ *   (esp_sa_account), as exactly.
  * - esp_sa_set_remote() may run on the main lcore while workers send: the
  *   header template is protected by a sequence lock (writers: one thread).
  * - Freeing: remove the SA from every table, wait for an RCU grace period,
@@ -144,7 +151,8 @@ struct esp_sa {
 	uint8_t ttl;
 	uint8_t cipher_mode; /* IMB_CIPHER_MODE */
 	uint8_t hash_alg;    /* IMB_HASH_ALG */
-	uint8_t pad0[3];
+	uint8_t pad0;
+	uint16_t n_ctr;     /* outbound: counter sets in ext[] */
 	uint32_t events;    /* ESP_SA_EV_*, set once, read by the main lcore */
 	uint8_t salt[ESP_SALT_LEN];
 	uint32_t key_lines; /* bit l: a packet reads line l of keys */
@@ -170,9 +178,17 @@ struct esp_sa {
 	/* Line 2: written by every worker sending on the SA (outbound) or
 	 * by its owner (inbound). */
 	uint64_t seq_out __rte_cache_aligned; /* last sequence number used */
-	uint64_t packets;   /* inner packets and bytes protected */
-	uint64_t bytes;
-	uint64_t bytes_rsv; /* outbound bytes reserved against hard_bytes */
+	union {
+		struct {            /* inbound: inner packets and bytes */
+			uint64_t packets;
+			uint64_t bytes;
+		};
+		struct {            /* outbound: the sequence numbers that */
+			uint64_t seq_soft; /* reach the packet lifetimes */
+			uint64_t seq_hard;
+		};
+	};
+	uint64_t bytes_rsv; /* outbound bytes reserved against lifetimes */
 	uint64_t hard_packets, hard_bytes; /* UINT64_MAX: no limit */
 	uint64_t soft_packets, soft_bytes;
 
@@ -189,9 +205,21 @@ struct esp_sa {
 	uint8_t natt;
 	uint8_t esn;
 
-	/* Inbound, windows over 192 packets: replay_ext_size() bytes. */
-	uint64_t win_ext[] __rte_cache_aligned;
+	/* Inbound: the bitmap of a window over 192 packets, replay_ext_size()
+	 * bytes.  Outbound: n_ctr counter sets (esp_sa_ctr()). */
+	uint64_t ext[] __rte_cache_aligned;
 };
+
+/* Outbound counters, one set per counter slot (esp_crypto.h). */
+struct esp_ctr {
+	uint64_t packets; /* inner packets and bytes protected */
+	uint64_t bytes;
+};
+
+static inline struct esp_ctr *esp_sa_ctr(struct esp_sa *sa)
+{
+	return (struct esp_ctr *)sa->ext;
+}
 
 _Static_assert(offsetof(struct esp_sa, tmpl) == 64, "esp_sa line 0");
 _Static_assert(IMB_CIPHER_NUM <= 256 && IMB_AUTH_NUM <= 256,
@@ -290,8 +318,8 @@ static inline uint8_t esp_sa_gate(struct esp_sa *sa, uint64_t seq)
  * a fixed distance ahead of the work that reads the lines, and memory
  * time overlaps work instead of adding to it:
  * - esp_sa_prefetch_upto(), ESP_SA_AHEAD packets before the first stage
- *   reaches them: lines 0-2.  Only addresses are computed, nothing of the
- *   SA is read.
+ *   reaches them: lines 0-2 and, outbound, the worker's counter set.  Only
+ *   addresses are computed, nothing of the SA is read.
  * - esp_sa_prefetch_keys(), ESP_KEYS_AHEAD packets before the crypto jobs
  *   that read them (esp_crypto_run() submits its jobs that many at a
  *   time): the key lines of one SA, by esp_sa.key_lines, so it reads
@@ -301,19 +329,22 @@ static inline uint8_t esp_sa_gate(struct esp_sa *sa, uint64_t seq)
 #define ESP_SA_AHEAD 8
 #define ESP_KEYS_AHEAD 8
 
-/* The first-stage lines of packets *next up to upto (and below n). */
+/* The first-stage lines of packets *next up to upto (and below n), and
+ * counter set slot (outbound; -1: none). */
 static inline void esp_sa_prefetch_upto(struct esp_sa *const sa[],
 					uint16_t *next, uint16_t upto,
-					uint16_t n)
+					uint16_t n, int slot)
 {
 	for (; *next < n && *next < upto; (*next)++) {
-		const struct esp_sa *s = sa[*next];
+		struct esp_sa *s = sa[*next];
 
 		if (*next > 0 && s == sa[*next - 1])
 			continue;
 		rte_prefetch0(s);
 		rte_prefetch0(&s->tmpl); /* or the window */
 		__builtin_prefetch(&s->seq_out, 1, 3); /* written */
+		if (slot >= 0) /* past n_ctr it is harmless: nothing is read */
+			__builtin_prefetch(esp_sa_ctr(s) + slot, 1, 3);
 	}
 }
 
@@ -330,9 +361,10 @@ static inline void esp_sa_prefetch_keys(struct esp_sa *const sa[],
 }
 
 /*
- * Outbound hard byte lifetime: reserve the inner bytes of the good packets
- * of a pass against hard_bytes before they are encrypted; a packet that
- * would take the SA past it, and every later one, is dropped as
+ * Outbound byte lifetimes: reserve the inner bytes of the good packets of
+ * a pass before they are encrypted (one atomic add a run, on SAs that
+ * have one); reaching soft_bytes raises the soft event; a packet that
+ * would take the SA past hard_bytes, and every later one, is dropped as
  * ESP_DROP_SA_EXPIRED.  Exact for one worker; with several sending on
  * the SA, bytes of packets that fail later (crypto errors) stay reserved,
  * so the SA may stop a little early, never late.
@@ -340,11 +372,12 @@ static inline void esp_sa_prefetch_keys(struct esp_sa *const sa[],
 void esp_sa_reserve_bytes(struct esp_sa *const sa[],
 			  const struct esp_pkt *pkt, uint8_t why[], uint16_t n);
 
-/* Add good packets and drops of a pass to the SAs' counters; raise soft
- * and hard lifetime events.  Inbound packets past a hard lifetime become
- * drops (ESP_DROP_SA_EXPIRED) here. */
+/* Add good packets and drops of a pass to the SAs' counters (outbound:
+ * the set of counter slot `slot`); raise soft and hard lifetime events.
+ * Inbound packets past a hard lifetime become drops (ESP_DROP_SA_EXPIRED)
+ * here. */
 void esp_sa_account(struct esp_sa *const sa[], const struct esp_pkt *pkt,
-		    uint8_t why[], uint16_t n);
+		    uint8_t why[], uint16_t n, uint16_t slot);
 
 /* Stable partition of a pass: good packets first.  Returns their count. */
 uint16_t esp_burst_split(struct rte_mbuf *mb[], struct esp_sa *sa[],

@@ -390,17 +390,22 @@ static void test_gcm_nonces_never_repeat(void **state)
 
 struct sender {
 	struct esp_sa *sa;
+	struct esp_crypto *cx; /* the thread's, made before the SA or not */
 	uint32_t seqs[1024];
 	int count;
 };
 
+enum { SENDER_INNER = 20 };
+
 static void *send_burst(void *arg)
 {
 	struct sender *s = arg;
-	struct esp_crypto *mine = esp_crypto_create(SOCKET_ID_ANY);
+	struct esp_crypto *mine = s->cx;
 	uint8_t inner[128];
-	size_t len = make_inner(inner, 4, 20, 1, 0);
+	size_t len = make_inner(inner, 4, SENDER_INNER, 1, 0);
 
+	if (mine == NULL)
+		mine = esp_crypto_create(SOCKET_ID_ANY);
 	if (mine == NULL)
 		return NULL;
 	for (int i = 0; i < 1024; i += 16) {
@@ -423,7 +428,8 @@ static void *send_burst(void *arg)
 			rte_pktmbuf_free(m[j]);
 		}
 	}
-	esp_crypto_free(mine);
+	if (s->cx == NULL)
+		esp_crypto_free(mine);
 	return NULL;
 }
 
@@ -434,18 +440,36 @@ static int cmp_u32(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
-static void test_two_workers_never_share_a_seq(void **state)
+/*
+ * Two threads send 1024 packets each on one SA at once.  cx_first: their
+ * contexts exist before the SA, so each counts in its own set; otherwise
+ * both count in the shared one.  Either way no sequence number is used
+ * twice and the counters are exact.
+ */
+static void two_workers(bool cx_first)
 {
 	static struct sender s[2];
 	static uint32_t all[2048];
+	struct esp_crypto *taken[ESP_CTR_SLOTS];
+	uint16_t n_taken = 0, n_ctr;
+	struct esp_sa_stats st;
 	struct esp_params p;
 	pthread_t t[2];
 
-	(void)state;
+	memset(s, 0, sizeof(s));
+	for (int i = 0; i < 2 && cx_first; i++) {
+		s[i].cx = esp_crypto_create(SOCKET_ID_ANY);
+		assert_non_null(s[i].cx);
+	}
 	params_init(&p, ALGO_AES_128_GCM, ALGO_INVALID, ESP_MODE_TUNNEL, 4,
 		    false, false, ESP_DIR_OUT);
+	n_ctr = esp_crypto_slots();
 	s[0].sa = s[1].sa = sa_new(&p);
-	s[0].count = s[1].count = 0;
+	/* Take every slot the SA has, so the threads' get none of them. */
+	while (!cx_first && n_taken < n_ctr) {
+		taken[n_taken] = esp_crypto_create(SOCKET_ID_ANY);
+		assert_non_null(taken[n_taken++]);
+	}
 	for (int i = 0; i < 2; i++)
 		assert_int_equal(pthread_create(&t[i], NULL, send_burst,
 						&s[i]), 0);
@@ -457,8 +481,22 @@ static void test_two_workers_never_share_a_seq(void **state)
 	qsort(all, 2048, sizeof(all[0]), cmp_u32);
 	for (uint32_t i = 0; i < 2048; i++)
 		assert_int_equal(all[i], i + 1); /* each number exactly once */
+	esp_sa_stats_get(s[0].sa, &st);
+	assert_int_equal(st.packets, 2048);
+	assert_int_equal(st.bytes, 2048 * (20 + 8 + SENDER_INNER));
 	esp_sa_free(s[0].sa);
+	for (int i = 0; i < 2; i++)
+		esp_crypto_free(s[i].cx);
+	while (n_taken > 0)
+		esp_crypto_free(taken[--n_taken]);
 	assert_pool_full();
+}
+
+static void test_two_workers_never_share_a_seq(void **state)
+{
+	(void)state;
+	two_workers(true);
+	two_workers(false);
 }
 
 /* ---- inbound drops ---- */
@@ -898,6 +936,35 @@ static void test_lifetimes(void **state)
 	rte_pktmbuf_free(m);
 	assert_int_equal(esp_sa_events(sa), ESP_SA_EV_SOFT_EXPIRED);
 	assert_int_equal(tx_send(sa, &m, 6), 0);
+	rte_pktmbuf_free(m);
+	assert_true(esp_sa_events(sa) & ESP_SA_EV_HARD_EXPIRED);
+	assert_int_equal(tx_send(sa, &m, 6), ESP_DROP_SA_EXPIRED);
+	esp_sa_free(sa);
+	assert_pool_full();
+}
+
+/* Outbound byte lifetimes, told by the reservation: a transport packet
+ * of 6 carries 40 + 8 + 30 inner bytes. */
+static void test_byte_lifetimes(void **state)
+{
+	enum { LEN = 40 + 8 + 30 };
+	struct esp_params p;
+	struct esp_sa *sa;
+	struct rte_mbuf *m;
+
+	(void)state;
+	params_init(&p, ALGO_AES_128_GCM, ALGO_INVALID, ESP_MODE_TRANSPORT,
+		    6, false, false, ESP_DIR_OUT);
+	p.life.soft_bytes = 2 * LEN;
+	p.life.hard_bytes = 3 * LEN;
+	sa = sa_new(&p);
+	assert_int_equal(tx_send(sa, &m, 6), 0);
+	rte_pktmbuf_free(m);
+	assert_int_equal(esp_sa_events(sa), 0);
+	assert_int_equal(tx_send(sa, &m, 6), 0);
+	rte_pktmbuf_free(m);
+	assert_int_equal(esp_sa_events(sa), ESP_SA_EV_SOFT_EXPIRED);
+	assert_int_equal(tx_send(sa, &m, 6), 0); /* reaches it exactly */
 	rte_pktmbuf_free(m);
 	assert_true(esp_sa_events(sa) & ESP_SA_EV_HARD_EXPIRED);
 	assert_int_equal(tx_send(sa, &m, 6), ESP_DROP_SA_EXPIRED);
@@ -1460,6 +1527,7 @@ int main(void)
 		cmocka_unit_test(test_ecn_decapsulation),
 		cmocka_unit_test(test_seq_exhaustion_stops_the_sa),
 		cmocka_unit_test(test_lifetimes),
+		cmocka_unit_test(test_byte_lifetimes),
 		cmocka_unit_test(test_hard_lifetime_exact_in_a_burst),
 		cmocka_unit_test(test_inbound_hard_lifetime_exact),
 		cmocka_unit_test(test_outbound_malformed_and_no_room),
