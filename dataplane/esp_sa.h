@@ -323,7 +323,10 @@ static inline uint8_t esp_sa_gate(struct esp_sa *sa, uint64_t seq)
  * - esp_sa_prefetch_keys(), ESP_KEYS_AHEAD packets before the crypto jobs
  *   that read them (esp_crypto_run() submits its jobs that many at a
  *   time): the key lines of one SA, by esp_sa.key_lines, so it reads
- *   line 0, which the first stage has loaded.
+ *   line 0, which the first stage has loaded.  With the PREFETCHT1 hint:
+ *   on the Zen 4 measured, GCM decap at 10,000 SAs ran 6% faster so,
+ *   perhaps as the fills stop competing with the first stage's for the
+ *   first-level cache's miss buffers.
  * A run of packets of one SA fetches once.
  */
 #define ESP_SA_AHEAD 8
@@ -357,7 +360,7 @@ static inline void esp_sa_prefetch_keys(struct esp_sa *const sa[],
 	if (i > 0 && sa[i] == sa[i - 1])
 		return;
 	for (uint32_t m = sa[i]->key_lines; m != 0; m &= m - 1)
-		rte_prefetch0(k + __builtin_ctz(m) * RTE_CACHE_LINE_SIZE);
+		rte_prefetch1(k + __builtin_ctz(m) * RTE_CACHE_LINE_SIZE);
 }
 
 /*
