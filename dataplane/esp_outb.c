@@ -366,9 +366,10 @@ void esp_outb_sa_init(struct esp_sa *sa, const struct esp_params *p)
 	bool trs = p->mode == ESP_MODE_TRANSPORT;
 	bool v6 = p->local.family == ADDR_V6;
 
-	tmpl_build(sa, &sa->tmpl);
 	if (p->dir != ESP_DIR_OUT)
-		return; /* the routines share their slots with inbound's */
+		return; /* the routines and the template share their slots
+			 * with inbound's */
+	tmpl_build(sa, &sa->tmpl);
 	sa->outb_post = v6 && p->natt ? post_udp6 : post_none;
 	sa->outb_hdr = table[trs][v6][p->natt != 0];
 }

@@ -129,7 +129,8 @@ int esp_sa_set_remote(struct esp_sa *sa, const struct ip_addr *addr,
 	sa->remote = *addr;
 	if (port != 0)
 		sa->remote_port = rte_cpu_to_be_16(port);
-	esp_outb_tmpl_update(sa);
+	if (sa->dir == ESP_DIR_OUT) /* inbound, the line holds the window */
+		esp_outb_tmpl_update(sa);
 	return 0;
 }
 

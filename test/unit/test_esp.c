@@ -1162,6 +1162,25 @@ static void test_nat_mapping_update(void **state)
 	assert_pool_full();
 }
 
+/* The peer of an inbound SA moves (MOBIKE, a new NAT mapping): its replay
+ * window, which shares a line with the outbound template, is untouched. */
+static void test_inbound_peer_moves(void **state)
+{
+	static struct rx r;
+	struct ip_addr moved;
+
+	(void)state;
+	rx_init(&r, ALGO_AES_256_GCM, ALGO_INVALID, true, false, 64);
+	assert_int_equal(rx_send(&r, 5), 0);
+	addr_parse("203.0.113.9", &moved);
+	assert_int_equal(esp_sa_set_remote(r.sa, &moved, 40000), 0);
+	assert_int_equal(rx_send(&r, 5), ESP_DROP_REPLAY);
+	assert_int_equal(rx_send(&r, 4), 0);
+	assert_int_equal(rx_send(&r, 6), 0);
+	esp_sa_free(r.sa);
+	assert_pool_full();
+}
+
 /* More than ESP_BURST_MAX packets, good and bad mixed: good first, in
  * order; the bad ones after with their reasons. */
 static void test_large_mixed_burst(void **state)
@@ -1532,6 +1551,7 @@ int main(void)
 		cmocka_unit_test(test_inbound_hard_lifetime_exact),
 		cmocka_unit_test(test_outbound_malformed_and_no_room),
 		cmocka_unit_test(test_nat_mapping_update),
+		cmocka_unit_test(test_inbound_peer_moves),
 		cmocka_unit_test(test_large_mixed_burst),
 		cmocka_unit_test(test_install_rejects_bad_params),
 		cmocka_unit_test(test_ipv6_inbound_behind_extension_headers),
