@@ -158,6 +158,11 @@ static void flush(IMB_MGR *mgr, uint8_t why[])
 
 /* Jobs for the packets [i, end) not dropped yet, on the burst jobs[].
  * Returns how many; *next: the first packet not taken. */
+/* esp_sa.job: the routine that fills an SA's jobs, by cipher mode and
+ * direction (defined below, with the routines). */
+enum { JOB_CBC_IN, JOB_CBC_OUT, JOB_GCM_IN, JOB_GCM_OUT, JOB_COUNT };
+static const esp_job_fn job_by_kind[JOB_COUNT];
+
 static uint32_t make_jobs(struct esp_crypto *cx, struct esp_sa *const sa[],
 			  const uint8_t why[], uint16_t i, uint16_t end,
 			  IMB_JOB *jobs[], uint32_t got, uint16_t *next)
@@ -167,7 +172,8 @@ static uint32_t make_jobs(struct esp_crypto *cx, struct esp_sa *const sa[],
 	for (; i < end && k < got; i++) {
 		if (why[i] != ESP_DROP_NONE)
 			continue;
-		sa[i]->job(sa[i], jobs[k], &cx->pkt[i], cx->ivs + i * ESP_IV_MAX);
+		job_by_kind[sa[i]->job](sa[i], jobs[k], &cx->pkt[i],
+					cx->ivs + i * ESP_IV_MAX);
 		jobs[k++]->user_data = (void *)(uintptr_t)i;
 	}
 	*next = i;
@@ -332,6 +338,11 @@ static void gcm_inb_job(const struct esp_sa *sa, IMB_JOB *job,
 	job->auth_tag_output = p->calc;
 }
 
+static const esp_job_fn job_by_kind[JOB_COUNT] = {
+	[JOB_CBC_IN] = cbc_inb_job, [JOB_CBC_OUT] = cbc_outb_job,
+	[JOB_GCM_IN] = gcm_inb_job, [JOB_GCM_OUT] = gcm_outb_job,
+};
+
 /* The lines of esp_keys that bytes [off, off + len) lie on. */
 static uint32_t lines_of(size_t off, size_t len)
 {
@@ -453,7 +464,7 @@ static int cbc_init(struct esp_sa *sa, const struct esp_params *p,
 	sa->iv_len = 16;
 	sa->blk_mask = 15;
 	sa->sqh_len = p->esn ? 4 : 0;
-	sa->job = p->dir == ESP_DIR_OUT ? cbc_outb_job : cbc_inb_job;
+	sa->job = p->dir == ESP_DIR_OUT ? JOB_CBC_OUT : JOB_CBC_IN;
 	return 0;
 }
 
@@ -480,7 +491,7 @@ static int gcm_init(struct esp_sa *sa, const struct esp_params *p,
 	sa->blk_mask = 3; /* RFC 4106 section 3: 4-byte alignment */
 	sa->icv_len = 16;
 	sa->aad_off = p->esn ? 0 : 4;
-	sa->job = p->dir == ESP_DIR_OUT ? gcm_outb_job : gcm_inb_job;
+	sa->job = p->dir == ESP_DIR_OUT ? JOB_GCM_OUT : JOB_GCM_IN;
 	return 0;
 }
 

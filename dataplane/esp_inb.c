@@ -271,21 +271,19 @@ FINISH_VARIANT(tun6, inb_tun, true)
 FINISH_VARIANT(trs4, inb_trs, false)
 FINISH_VARIANT(trs6, inb_trs, true)
 
+/* By esp_sa.path: transport, IPv6, NAT-T. */
+static const esp_inb_parse_fn parse_by_path[ESP_PATH_COUNT] = {
+	parse4, parse4_udp, parse6, parse6_udp,
+	parse4, parse4_udp, parse6, parse6_udp,
+};
+static const esp_inb_finish_fn finish_by_path[ESP_PATH_COUNT] = {
+	tun4, tun4, tun6, tun6, trs4, trs4, trs6, trs6,
+};
+
 void esp_inb_sa_init(struct esp_sa *sa, const struct esp_params *p)
 {
-	static const esp_inb_parse_fn parse[2][2] = {
-		{ parse4, parse4_udp }, { parse6, parse6_udp },
-	};
-	static const esp_inb_finish_fn finish[2][2] = {
-		{ tun4, tun6 }, { trs4, trs6 },
-	};
-	bool trs = p->mode == ESP_MODE_TRANSPORT;
-	bool v6 = p->local.family == ADDR_V6;
-
 	if (p->dir != ESP_DIR_IN)
-		return; /* the routines share their slots with outbound's */
-	sa->inb_parse = parse[v6][p->natt != 0];
-	sa->inb_finish = finish[trs][v6];
+		return; /* the window shares its line with outbound's template */
 	replay_init(&sa->win, p->replay_window, p->esn != 0, sa->ext);
 }
 
@@ -296,7 +294,7 @@ static uint8_t verify(struct esp_sa *sa, struct rte_mbuf *m,
 		return ESP_DROP_ICV;
 	if (!replay_update(&sa->win, p->seq))
 		return ESP_DROP_REPLAY; /* a copy earlier in this burst */
-	return sa->inb_finish(sa, m, p);
+	return finish_by_path[sa->path](sa, m, p);
 }
 
 static uint16_t inb_pass(struct esp_crypto *cx, struct rte_mbuf *mb[],
@@ -315,7 +313,8 @@ static uint16_t inb_pass(struct esp_crypto *cx, struct rte_mbuf *mb[],
 		    rte_pktmbuf_linearize(mb[i]) != 0)
 			why[i] = ESP_DROP_NO_ROOM;
 		if (why[i] == ESP_DROP_NONE)
-			why[i] = sa[i]->inb_parse(sa[i], mb[i], &cx->pkt[i]);
+			why[i] = parse_by_path[sa[i]->path](sa[i], mb[i],
+							  &cx->pkt[i]);
 	}
 
 	esp_crypto_run(cx, sa, why, n);

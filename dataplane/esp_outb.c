@@ -356,22 +356,20 @@ void esp_outb_tmpl_update(struct esp_sa *sa)
 	__atomic_fetch_add(&sa->tmpl.lock, 1, __ATOMIC_RELEASE); /* even */
 }
 
+/* By esp_sa.path: transport, IPv6, NAT-T. */
+static const esp_outb_hdr_fn hdr_by_path[ESP_PATH_COUNT] = {
+	tun4, tun4_udp, tun6, tun6_udp, trs4, trs4_udp, trs6, trs6_udp,
+};
+static const esp_outb_post_fn post_by_path[ESP_PATH_COUNT] = {
+	post_none, post_none, post_none, post_udp6,
+	post_none, post_none, post_none, post_udp6,
+};
+
 void esp_outb_sa_init(struct esp_sa *sa, const struct esp_params *p)
 {
-	static const esp_outb_hdr_fn table[2][2][2] = {
-		/* [transport][v6][udp] */
-		{ { tun4, tun4_udp }, { tun6, tun6_udp } },
-		{ { trs4, trs4_udp }, { trs6, trs6_udp } },
-	};
-	bool trs = p->mode == ESP_MODE_TRANSPORT;
-	bool v6 = p->local.family == ADDR_V6;
-
 	if (p->dir != ESP_DIR_OUT)
-		return; /* the routines and the template share their slots
-			 * with inbound's */
+		return; /* the template shares its line with inbound's window */
 	tmpl_build(sa, &sa->tmpl);
-	sa->outb_post = v6 && p->natt ? post_udp6 : post_none;
-	sa->outb_hdr = table[trs][v6][p->natt != 0];
 }
 
 /*
@@ -408,7 +406,7 @@ static void outb_headers(struct esp_crypto *cx, struct rte_mbuf *mb[],
 				continue;
 			if (k < ESP_KEYS_AHEAD) /* the first crypto jobs' */
 				esp_sa_prefetch_keys(sa, k);
-			why[k] = s->outb_hdr(s, mb[k], &pkt[k]);
+			why[k] = hdr_by_path[s->path](s, mb[k], &pkt[k]);
 		}
 	}
 }
@@ -427,7 +425,7 @@ static uint16_t outb_pass(struct esp_crypto *cx, struct rte_mbuf *mb[],
 
 	for (i = 0; i < n; i++) {
 		if (why[i] == ESP_DROP_NONE)
-			sa[i]->outb_post(mb[i]);
+			post_by_path[sa[i]->path](mb[i]);
 	}
 	esp_sa_account(sa, cx->pkt, why, n, cx->ctr_slot);
 	return esp_burst_split(mb, sa, why, n);

@@ -41,6 +41,17 @@ static uint64_t limit(uint64_t v)
 	return v == 0 ? UINT64_MAX : v;
 }
 
+/* Whether each run reads the lifetime limits: outbound, the packet ones
+ * are sequence numbers in line 0 (seq_soft, seq_lim). */
+static bool limits_per_run(const struct esp_params *p)
+{
+	bool bytes = p->life.hard_bytes || p->life.soft_bytes;
+
+	if (p->dir == ESP_DIR_OUT)
+		return bytes;
+	return bytes || p->life.hard_packets || p->life.soft_packets;
+}
+
 static void copy_params(struct esp_sa *sa, const struct esp_params *p)
 {
 	sa->spi = rte_cpu_to_be_32(p->spi);
@@ -60,6 +71,10 @@ static void copy_params(struct esp_sa *sa, const struct esp_params *p)
 	sa->hard_bytes = limit(p->life.hard_bytes);
 	sa->soft_packets = limit(p->life.soft_packets);
 	sa->soft_bytes = limit(p->life.soft_bytes);
+	sa->path = esp_path_of(p->mode == ESP_MODE_TRANSPORT,
+			       p->local.family == ADDR_V6, p->natt != 0);
+	if (limits_per_run(p))
+		sa->flags |= ESP_SA_F_LIMITS;
 }
 
 /* used + packets, or UINT64_MAX for no limit or past it. */
@@ -151,7 +166,8 @@ void esp_sa_stats_get(const struct esp_sa *sa, struct esp_sa_stats *st)
 		st->drop[i] = __atomic_load_n(&sa->drops[i], __ATOMIC_RELAXED);
 		st->drops += st->drop[i];
 	}
-	st->seq_out = __atomic_load_n(&sa->seq_out, __ATOMIC_RELAXED);
+	if (sa->dir == ESP_DIR_OUT)
+		st->seq_out = __atomic_load_n(&sa->seq_out, __ATOMIC_RELAXED);
 	/* XXX torn read possible on 32-bit targets; espgw is 64-bit only. */
 	if (sa->dir == ESP_DIR_IN)
 		st->replay_top = __atomic_load_n(&sa->win.top,
@@ -170,6 +186,8 @@ uint32_t esp_sa_spi(const struct esp_sa *sa)
 
 void esp_sa_set_next_seq(struct esp_sa *sa, uint64_t seq)
 {
+	if (sa->dir != ESP_DIR_OUT)
+		return; /* seq_out's word holds inbound's counters */
 	__atomic_store_n(&sa->seq_out, seq - 1, __ATOMIC_RELAXED);
 	set_seq_lim(sa);
 }
@@ -217,8 +235,7 @@ void esp_sa_reserve_bytes(struct esp_sa *const sa[],
 
 		for (j = i + 1; j < n && sa[j] == s; j++)
 			;
-		if (likely(s->hard_bytes == UINT64_MAX &&
-			   s->soft_bytes == UINT64_MAX))
+		if (likely(!(s->flags & ESP_SA_F_LIMITS)))
 			continue;
 		for (uint16_t k = i; k < j; k++)
 			by += why[k] == ESP_DROP_NONE ? pkt[k].len : 0;
@@ -244,6 +261,8 @@ static void account_in(struct esp_sa *sa, uint64_t pk, uint64_t by)
 		return;
 	__atomic_store_n(&sa->packets, np, __ATOMIC_RELAXED);
 	__atomic_store_n(&sa->bytes, nb, __ATOMIC_RELAXED);
+	if (likely(!(sa->flags & ESP_SA_F_LIMITS)))
+		return;
 	if (unlikely(np >= sa->soft_packets || nb >= sa->soft_bytes))
 		esp_sa_raise(sa, ESP_SA_EV_SOFT_EXPIRED);
 	if (unlikely(np >= sa->hard_packets || nb >= sa->hard_bytes))
@@ -263,8 +282,8 @@ static void account_out(struct esp_sa *sa, uint16_t slot, uint64_t pk,
 
 	if (unlikely(last_seq >= sa->seq_soft))
 		esp_sa_raise(sa, ESP_SA_EV_SOFT_EXPIRED);
-	if (unlikely(last_seq >= sa->seq_hard))
-		esp_sa_raise(sa, ESP_SA_EV_HARD_EXPIRED);
+	if (unlikely(last_seq >= sa->seq_lim) && last_seq >= sa->seq_hard)
+		esp_sa_raise(sa, ESP_SA_EV_HARD_EXPIRED); /* seq_lim <= it */
 	if (pk == 0)
 		return;
 	if (likely(slot != 0 && slot < sa->n_ctr)) {
@@ -300,6 +319,7 @@ void esp_sa_account(struct esp_sa *const sa[], const struct esp_pkt *pkt,
 	for (i = 0; i < n; i = j) {
 		struct esp_sa *s = sa[i];
 		bool capped = s->dir == ESP_DIR_IN &&
+			      (s->flags & ESP_SA_F_LIMITS) &&
 			      (s->hard_packets != UINT64_MAX ||
 			       s->hard_bytes != UINT64_MAX);
 		uint64_t pk = 0, by = 0;

@@ -74,8 +74,17 @@ struct rte_mbuf;
 
 /*
  * Per-packet routines, chosen at install.  Those returning uint8_t return
- * 0 or an enum esp_drop reason.
+ * 0 or an enum esp_drop reason.  An SA keeps one byte that picks them,
+ * esp_sa.path, an index into esp_outb.c's and esp_inb.c's tables, rather
+ * than three pointers that would take line 0's room (ESP_PATH_COUNT).
  */
+#define ESP_PATH_COUNT 8
+
+static inline uint8_t esp_path_of(bool transport, bool v6, bool natt)
+{
+	return (uint8_t)(transport << 2 | v6 << 1 | natt);
+}
+
 typedef uint8_t (*esp_outb_hdr_fn)(struct esp_sa *sa, struct rte_mbuf *m,
 				   struct esp_pkt *p);
 typedef void (*esp_outb_post_fn)(struct rte_mbuf *m);
@@ -126,18 +135,22 @@ _Static_assert(sizeof(struct esp_keys) <= 32 * 64, "key_lines: 32 bits");
 #define ESP_SA_EV_SOFT_EXPIRED  0x2u /* soft byte/packet lifetime reached */
 #define ESP_SA_EV_HARD_EXPIRED  0x4u /* hard lifetime: the SA drops all */
 
+/* Bits of esp_sa.flags. */
+#define ESP_SA_F_LIMITS 0x1u /* the lifetimes line matters per run: inbound
+			      * any lifetime, outbound byte lifetimes */
+
 /*
- * Layout (cache lines of 64 bytes), the lines a packet reads first and
- * together, so that with many SAs they come from memory as one block:
- * line 0 holds every install-time field a packet reads in either
- * direction; line 1 the outbound header template or the inbound replay
- * window; line 2 what each packet writes (sequence number, counters) with
- * the lifetime limits it is compared with, alone so that workers sending
- * on other SAs never share it; then the keys (lines 3-7 for AES-256-CBC
- * with HMAC-SHA-256); then rarely used fields.
+ * Layout (cache lines of 64 bytes).  With many SAs every line a packet
+ * touches is a miss, so a packet touches few: line 0, everything it reads
+ * of the SA and the counters it writes; line 1, the outbound header
+ * template or the inbound replay window; then the keys (lines 2-6 for
+ * AES-256-CBC with HMAC-SHA-256), and an outbound worker's counter set
+ * (ext[]).  Line 0 is per SA, so only workers on the same SA share it,
+ * and those write seq_out anyway.  The lifetime limits are read only
+ * when ESP_SA_F_LIMITS says so.
  */
 struct esp_sa {
-	/* Line 0: install-time, read by every packet. */
+	/* Line 0: read by every packet; the last two words written. */
 	uint32_t spi;       /* network byte order */
 	uint8_t dir;        /* enum esp_dir */
 	uint8_t mode;       /* enum esp_mode */
@@ -151,48 +164,42 @@ struct esp_sa {
 	uint8_t ttl;
 	uint8_t cipher_mode; /* IMB_CIPHER_MODE */
 	uint8_t hash_alg;    /* IMB_HASH_ALG */
-	uint8_t pad0;
+	uint8_t path;       /* esp_path_of(): the per-packet routines */
 	uint16_t n_ctr;     /* outbound: counter sets in ext[] */
 	uint32_t events;    /* ESP_SA_EV_*, set once, read by the main lcore */
 	uint8_t salt[ESP_SALT_LEN];
 	uint32_t key_lines; /* bit l: a packet reads line l of keys */
 	uint64_t seq_lim;   /* last usable outbound sequence number: before
 			     * seq_max and the hard packet lifetime */
-	esp_job_fn job;
-	union {             /* by dir; the other direction's path checks dir */
-		esp_outb_hdr_fn outb_hdr;
-		esp_inb_parse_fn inb_parse;
-	};
+	uint8_t job;        /* how esp_crypto.c fills the SA's jobs */
+	uint8_t flags;      /* ESP_SA_F_* */
 	union {
-		esp_outb_post_fn outb_post;
-		esp_inb_finish_fn inb_finish;
-	};
+		struct {            /* outbound */
+			uint64_t seq_out;  /* last sequence number used */
+			uint64_t seq_soft; /* reaches the soft packet
+					    * lifetime */
+		};
+		struct {            /* inbound, the owning worker's */
+			uint64_t packets; /* inner packets and bytes */
+			uint64_t bytes;
+		};
+	} __rte_aligned(8);
 
 	/* Line 1, read by every packet.  Inbound: the owning worker's alone;
-	 * a window too large for it keeps its bitmap in win_ext. */
+	 * a window too large for it keeps its bitmap in ext[]. */
 	union {
 		struct esp_tmpl tmpl;
 		struct replay_window win;
 	} __rte_cache_aligned;
 
-	/* Line 2: written by every worker sending on the SA (outbound) or
-	 * by its owner (inbound). */
-	uint64_t seq_out __rte_cache_aligned; /* last sequence number used */
-	union {
-		struct {            /* inbound: inner packets and bytes */
-			uint64_t packets;
-			uint64_t bytes;
-		};
-		struct {            /* outbound: the sequence numbers that */
-			uint64_t seq_soft; /* reach the packet lifetimes */
-			uint64_t seq_hard;
-		};
-	};
-	uint64_t bytes_rsv; /* outbound bytes reserved against lifetimes */
-	uint64_t hard_packets, hard_bytes; /* UINT64_MAX: no limit */
-	uint64_t soft_packets, soft_bytes;
+	struct esp_keys keys; /* line 2 on */
 
-	struct esp_keys keys; /* line 3 on */
+	/* Lifetimes (UINT64_MAX: none), read per run with ESP_SA_F_LIMITS. */
+	uint64_t hard_packets __rte_cache_aligned;
+	uint64_t hard_bytes;
+	uint64_t soft_packets, soft_bytes;
+	uint64_t seq_hard;  /* outbound: reaches the hard packet lifetime */
+	uint64_t bytes_rsv; /* outbound bytes reserved against lifetimes */
 
 	/* Rarely written. */
 	uint64_t drops[ESP_DROP_COUNT] __rte_cache_aligned;
@@ -210,6 +217,14 @@ struct esp_sa {
 	uint64_t ext[] __rte_cache_aligned;
 };
 
+_Static_assert(offsetof(struct esp_sa, bytes) + 8 == 64, "esp_sa line 0");
+_Static_assert(offsetof(struct esp_sa, seq_soft) + 8 == 64, "esp_sa line 0");
+_Static_assert(IMB_CIPHER_NUM <= 256 && IMB_AUTH_NUM <= 256,
+	       "esp_sa: cipher_mode and hash_alg in a byte");
+_Static_assert(offsetof(struct esp_sa, tmpl) == 64, "esp_sa line 1");
+_Static_assert(sizeof(struct replay_window) <= 64, "esp_sa: window");
+_Static_assert(offsetof(struct esp_sa, keys) == 128, "esp_sa line 2");
+
 /* Outbound counters, one set per counter slot (esp_crypto.h). */
 struct esp_ctr {
 	uint64_t packets; /* inner packets and bytes protected */
@@ -220,15 +235,6 @@ static inline struct esp_ctr *esp_sa_ctr(struct esp_sa *sa)
 {
 	return (struct esp_ctr *)sa->ext;
 }
-
-_Static_assert(offsetof(struct esp_sa, tmpl) == 64, "esp_sa line 0");
-_Static_assert(IMB_CIPHER_NUM <= 256 && IMB_AUTH_NUM <= 256,
-	       "esp_sa: cipher_mode and hash_alg in a byte");
-_Static_assert(offsetof(struct esp_sa, seq_out) == 128, "esp_sa line 1");
-_Static_assert(offsetof(struct esp_sa, soft_bytes) + 8 <= 192,
-	       "esp_sa line 2");
-_Static_assert(offsetof(struct esp_sa, keys) == 192, "esp_sa line 3");
-_Static_assert(sizeof(struct replay_window) <= 64, "esp_sa: window");
 
 struct esp_sa_stats {
 	uint64_t packets;
@@ -318,8 +324,8 @@ static inline uint8_t esp_sa_gate(struct esp_sa *sa, uint64_t seq)
  * a fixed distance ahead of the work that reads the lines, and memory
  * time overlaps work instead of adding to it:
  * - esp_sa_prefetch_upto(), ESP_SA_AHEAD packets before the first stage
- *   reaches them: lines 0-2 and, outbound, the worker's counter set.  Only
- *   addresses are computed, nothing of the SA is read.
+ *   reaches them: lines 0 and 1 and, outbound, the worker's counter set.
+ *   Only addresses are computed, nothing of the SA is read.
  * - esp_sa_prefetch_keys(), ESP_KEYS_AHEAD packets before the crypto jobs
  *   that read them (esp_crypto_run() submits its jobs that many at a
  *   time): the key lines of one SA, by esp_sa.key_lines, so it reads
@@ -343,9 +349,8 @@ static inline void esp_sa_prefetch_upto(struct esp_sa *const sa[],
 
 		if (*next > 0 && s == sa[*next - 1])
 			continue;
-		rte_prefetch0(s);
+		__builtin_prefetch(s, 1, 3); /* its last words written */
 		rte_prefetch0(&s->tmpl); /* or the window */
-		__builtin_prefetch(&s->seq_out, 1, 3); /* written */
 		if (slot >= 0) /* past n_ctr it is harmless: nothing is read */
 			__builtin_prefetch(esp_sa_ctr(s) + slot, 1, 3);
 	}
