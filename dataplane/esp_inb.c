@@ -6,9 +6,11 @@
  * Order of checks: outer header and lengths, SPI, replay window (before
  * the ICV, to drop replays cheaply), ICV, replay window update (only for
  * packets whose ICV verified), padding and next header, inner header.
- * Outer fragments are dropped: XXX no reassembly.  Outer IPv6 extension
- * headers before ESP are skipped (ipv6_ext.h).  UDP checksums of
- * ESP-in-UDP are not verified (the ICV covers the ESP payload).
+ * Outer fragments are dropped here: the worker reassembles them first
+ * (worker.c, reasm.c), so one that arrives comes from a caller without
+ * reassembly.  Outer IPv6 extension headers before ESP are skipped
+ * (ipv6_ext.h).  UDP checksums of ESP-in-UDP are not verified (the ICV
+ * covers the ESP payload).
  */
 #include "esp_inb.h"
 
