@@ -141,9 +141,10 @@ static inline bool resolve(struct worker_ctx *w, struct round *r,
 
 /* Route m, write the Ethernet header, resolve the next hop, queue it.
  * Returns the drop reason, or DP_DROP_COUNT when m was queued or handed
- * to the main lcore to wait for the next hop's MAC. */
+ * to the main lcore to wait for the next hop's MAC.  With
+ * DP_DROP_TOO_BIG, m is untouched and *mtu the MTU of its port. */
 static enum dp_drop_reason route_one(struct worker_ctx *w, struct rte_mbuf *m,
-				     struct round *r)
+				     struct round *r, uint32_t *mtu)
 {
 	bool v6 = RTE_ETH_IS_IPV6_HDR(m->packet_type);
 	uint8_t family = v6 ? ADDR_V6 : ADDR_V4;
@@ -156,11 +157,12 @@ static enum dp_drop_reason route_one(struct worker_ctx *w, struct rte_mbuf *m,
 	if (!hop)
 		return DP_DROP_NO_ROUTE;
 	p = &w->ports->port[nh->port];
-	/* Packets for a tunnel were fitted before ESP (too_big()).  XXX
-	 * No fragments or ICMP errors for clear packets bigger than the
-	 * port's MTU. */
-	if (rte_pktmbuf_pkt_len(m) - m->l2_len > p->mtu)
+	/* Packets for a tunnel were fitted before ESP (too_big()), clear
+	 * ones by forward_clear(). */
+	if (rte_pktmbuf_pkt_len(m) - m->l2_len > p->mtu) {
+		*mtu = p->mtu;
 		return DP_DROP_TOO_BIG;
+	}
 	eth = rte_pktmbuf_mtod(m, struct rte_ether_hdr *);
 	rte_ether_addr_copy(&p->mac, &eth->src_addr);
 	eth->ether_type = v6 ? RTE_BE16(RTE_ETHER_TYPE_IPV6)
@@ -181,7 +183,8 @@ static enum dp_drop_reason route_one(struct worker_ctx *w, struct rte_mbuf *m,
 static inline void forward(struct worker_ctx *w, struct rte_mbuf *m,
 			   struct round *r)
 {
-	enum dp_drop_reason why = route_one(w, m, r);
+	uint32_t mtu;
+	enum dp_drop_reason why = route_one(w, m, r, &mtu);
 
 	if (why != DP_DROP_COUNT)
 		drop(w, m, why);
@@ -238,6 +241,57 @@ static uint16_t ttl_filter(struct worker_ctx *w, struct rte_mbuf **pkts,
 	return k;
 }
 
+/*
+ * m is longer than mtu: send it in fragments that fit (IPv4 without DF,
+ * RFC 791 section 3.2), each protected on sa when there is one; else drop
+ * it, and when answer tell its sender the MTU that goes through (pmtu.h,
+ * icmp_err.h).
+ */
+static void fragment_or_refuse(struct worker_ctx *w, struct rte_mbuf *m,
+			       uint32_t mtu, struct esp_sa *sa, bool answer,
+			       struct round *r)
+{
+	const struct worker_hooks *h = w->hooks;
+	struct rte_mbuf *frag[PMTU_MAX_FRAGS];
+	struct esp_sa *sas[PMTU_MAX_FRAGS];
+	int n = 0;
+
+	if (!RTE_ETH_IS_IPV6_HDR(m->packet_type))
+		n = pmtu_fragment4(m, mtu, w->ports->mp, frag, PMTU_MAX_FRAGS);
+	if (n > 0) {
+		CTR_ADD(w->ctr->fragmented, 1);
+		rte_pktmbuf_free(m);
+		for (int i = 0; i < n && sa; i++)
+			sas[i] = sa;
+		if (sa)
+			n = h->esp_out(h->ctx, w->id, frag, sas, (uint16_t)n);
+		for (int i = 0; i < n; i++)
+			forward(w, frag[i], r);
+		return;
+	}
+	if (n == 0 && answer && send_icmp(w, m, ICMP_ERR_TOO_BIG, mtu, r))
+		CTR_ADD(w->ctr->icmp_too_big, 1);
+	drop(w, m, n ? DP_DROP_NO_MBUF : DP_DROP_TOO_BIG);
+}
+
+/*
+ * A clear packet, forwarded by policy or just out of a tunnel, that may be
+ * longer than the MTU of the port it leaves by.  answer: whether its
+ * sender may hear so in clear; not for one just out of a tunnel, whose
+ * error would go back unprotected (XXX it goes nowhere instead).
+ */
+static void forward_clear(struct worker_ctx *w, struct rte_mbuf *m,
+			  struct round *r, bool answer)
+{
+	uint32_t mtu = 0;
+	enum dp_drop_reason why = route_one(w, m, r, &mtu);
+
+	if (why == DP_DROP_TOO_BIG)
+		fragment_or_refuse(w, m, mtu, NULL, answer, r);
+	else if (why != DP_DROP_COUNT)
+		drop(w, m, why);
+}
+
 /* m, to go out on sa, would not fit the MTU there as ESP: protect its
  * fragments instead, or refuse it with ICMP (pmtu.h).  True when m was
  * taken care of. */
@@ -245,31 +299,14 @@ static bool too_big(struct worker_ctx *w, struct rte_mbuf *m,
 		    struct esp_sa *sa, struct round *r)
 {
 	const struct worker_hooks *h = w->hooks;
-	struct rte_mbuf *frag[PMTU_MAX_FRAGS];
-	struct esp_sa *sas[PMTU_MAX_FRAGS];
 	uint32_t len = rte_pktmbuf_pkt_len(m) - m->l2_len, mtu;
-	int n = 0;
 
 	if (likely(len <= w->esp_whole) || !h->esp_mtu)
 		return false;
 	mtu = h->esp_mtu(h->ctx, sa, w->routes, w->ports);
 	if (!mtu || len <= mtu)
 		return false;
-	if (!RTE_ETH_IS_IPV6_HDR(m->packet_type))
-		n = pmtu_fragment4(m, mtu, w->ports->mp, frag, PMTU_MAX_FRAGS);
-	if (n > 0) {
-		CTR_ADD(w->ctr->fragmented, 1);
-		rte_pktmbuf_free(m);
-		for (int i = 0; i < n; i++)
-			sas[i] = sa;
-		n = h->esp_out(h->ctx, w->id, frag, sas, (uint16_t)n);
-		for (int i = 0; i < n; i++)
-			forward(w, frag[i], r);
-		return true;
-	}
-	if (n == 0 && send_icmp(w, m, ICMP_ERR_TOO_BIG, mtu, r))
-		CTR_ADD(w->ctr->icmp_too_big, 1);
-	drop(w, m, n ? DP_DROP_NO_MBUF : DP_DROP_TOO_BIG);
+	fragment_or_refuse(w, m, mtu, sa, true, r);
 	return true;
 }
 
@@ -286,13 +323,13 @@ static void transit(struct worker_ctx *w, struct rte_mbuf **pkts,
 		return;
 	if (!h->spd_out) {
 		for (uint16_t i = 0; i < n; i++)
-			forward(w, pkts[i], r);
+			forward_clear(w, pkts[i], r, true);
 		return;
 	}
 	h->spd_out(h->ctx, w->id, pkts, n, verdict, sas);
 	for (uint16_t i = 0; i < n; i++) {
 		if (verdict[i] == WORKER_BYPASS) {
-			forward(w, pkts[i], r);
+			forward_clear(w, pkts[i], r, true);
 		} else if (verdict[i] == WORKER_PROTECT && h->esp_out) {
 			if (unlikely(too_big(w, pkts[i], sas[i], r)))
 				continue;
@@ -323,7 +360,7 @@ static void inbound(struct worker_ctx *w, struct rte_mbuf **pkts,
 	n = h->esp_in(h->ctx, w->id, pkts, sas, n);
 	n = ttl_filter(w, pkts, n, NULL);
 	for (uint16_t i = 0; i < n; i++)
-		forward(w, pkts[i], r);
+		forward_clear(w, pkts[i], r, false);
 }
 
 static void punt(struct worker_ctx *w, struct rte_mbuf **pkts, uint16_t n)

@@ -14,7 +14,9 @@
 # 500 reaches a socket in the gateway's namespace; (3) ping pub -> priv is
 # forwarded by the data plane, which resolves the next hop with ARP itself;
 # (4) ping6 pub -> priv likewise, the next hop resolved with NDP; (5) a
-# TTL that runs out at the gateway gets its sender a time exceeded.
+# TTL that runs out at the gateway gets its sender a time exceeded; (6) a
+# packet longer than the private port's MTU (1280) crosses in fragments
+# without DF, (7) and with DF, or as IPv6, its sender hears the MTU.
 #
 # usage: dp_slowpath.sh PATH/TO/dp_frame_main.  Exit 77 (skip) if not root.
 set -u
@@ -63,6 +65,9 @@ trap 'exit 1' INT TERM HUP
 
 fail() {
 	echo "FAIL: $*"
+	# Stopped, the data plane prints its counters.
+	[[ -n $pid ]] && kill -TERM "$pid" 2>/dev/null && wait "$pid"
+	pid=
 	echo "--- data plane output:"
 	cat "$work/dp.out" "$work/dp.err" 2>/dev/null
 	exit 1
@@ -101,6 +106,8 @@ setup_net() {
 	ip -n "$PUB" addr add 2001:db8:1::2/64 dev eth0 nodad
 	ip -n "$PUB" -6 route add default via 2001:db8:1::1
 	ip -n "$PRIV" link set lo up
+	# The private link's MTU, as the data plane's port has it (6, 7).
+	ip -n "$PRIV" link set eth0 mtu 1280
 	ip -n "$PRIV" link set eth0 up
 	ip -n "$PRIV" addr add 192.0.2.2/24 dev eth0
 	ip -n "$PRIV" route add default via 192.0.2.1
@@ -125,6 +132,7 @@ dataplane = {
 			device = "net_af_packet1,iface=gpriv$id,qpairs=2";
 			addresses = [ "192.0.2.1/24", "2001:db8:2::1/64" ];
 			slow_path = "tpriv$id";
+			mtu = 1280;
 		}
 	);
 	main_lcore = 0;
@@ -230,6 +238,27 @@ grep -qi "From 2001:db8:1::1 .*Time exceeded" <<<"$out" ||
 echo "ok 5 - TTL and hop limit run out at the gateway: time exceeded," \
 	"both families"
 
+# (6) 1428-byte packets do not fit the private port (MTU 1280): without DF
+# the data plane cuts them and host priv reassembles; the replies come
+# back whole (1500 on pub).
+out=$(ip netns exec "$PUB" ping -M dont -s 1400 -c 3 -i 0.2 -w 10 \
+	192.0.2.2 2>&1) || fail "(6) 1428-byte ping without DF: $out"
+grep -q ' 0% packet loss' <<<"$out" || fail "(6) loss: $out"
+echo "ok 6 - without DF, packets longer than the port's MTU cross in" \
+	"fragments"
+
+# (7) With DF, and always with IPv6, the sender hears the MTU instead,
+# from the gateway's address on its side.
+out=$(ip netns exec "$PUB" ping -M do -s 1400 -c 1 -W 2 192.0.2.2 2>&1)
+grep -q "From 198.51.100.1 .*Frag needed and DF set (mtu = 1280)" \
+	<<<"$out" || fail "(7) no 'fragmentation needed' (1280): $out"
+out=$(ip netns exec "$PUB" ping -6 -M do -s 1400 -c 1 -W 2 \
+	2001:db8:2::2 2>&1)
+grep -qi "From 2001:db8:1::1 .*Packet too big: mtu=1280" <<<"$out" ||
+	fail "(7) no ICMPv6 'packet too big' (1280): $out"
+echo "ok 7 - with DF or IPv6: 'fragmentation needed' / 'packet too big'" \
+	"naming 1280"
+
 kill -TERM "$pid"
 wait "$pid"
 rc=$?
@@ -250,7 +279,10 @@ count() { awk -v k="$1" '$1 == k { print $2 }' "$work/dp.out"; }
 	fail "drop.no-neighbour $(count drop.no-neighbour)"
 (($(count from_kernel) >= 4)) || fail "from_kernel $(count from_kernel)"
 (($(count icmp_ttl) == 2)) || fail "icmp_ttl $(count icmp_ttl), want 2"
-echo "ok 6 - counters: forwarded $(count forwarded)," \
+(($(count fragmented) >= 3)) || fail "fragmented $(count fragmented)"
+(($(count icmp_too_big) == 2)) ||
+	fail "icmp_too_big $(count icmp_too_big), want 2"
+echo "ok 8 - counters: forwarded $(count forwarded)," \
 	"arp_requests $(count arp_requests), to_kernel $(count to_kernel)," \
-	"neigh_held $(count neigh_held)"
-echo "6 passed, 0 failed"
+	"neigh_held $(count neigh_held), fragmented $(count fragmented)"
+echo "8 passed, 0 failed"
