@@ -37,7 +37,7 @@
  * defaults above is appended (flag builtin).
  *
  *   dataplane  mtu 1500, burst 32, rx_ring/tx_ring 1024, replay_window 64,
- *              main_lcore 0, workers [1], channel "espgw",
+ *              max_sas 131072, main_lcore 0, workers [1], channel "espgw",
  *              slow_path "espgw-" + port name
  *   control    ctl_socket /run/espgw/espgwctl.sock, log_level info,
  *              cookie_threshold 5000 half-open SAs, ike_fragment_size 0
@@ -329,6 +329,7 @@ struct cfg_dataplane {
 	uint16_t burst;
 	uint16_t rx_ring, tx_ring;
 	uint32_t replay_window; /* default for SAs, 64..4096 */
+	uint32_t max_sas;       /* SAs, both directions, the tables hold */
 	uint32_t idle_sleep_us; /* 0: workers busy-poll; else nap when idle */
 	char channel[CFG_NAME_MAX]; /* shared-memory segment "/espgw-<name>" */
 	struct cfg_static_sa *static_sas;

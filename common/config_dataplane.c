@@ -312,6 +312,7 @@ static void tuning_defaults(struct cfg_dataplane *dp)
 	dp->burst = 32;
 	dp->rx_ring = dp->tx_ring = 1024;
 	dp->replay_window = 64;
+	dp->max_sas = 1u << 17;
 	strcpy(dp->channel, "espgw");
 }
 
@@ -332,6 +333,10 @@ static void read_tuning(struct cfg_obj *o, struct cfg_dataplane *dp)
 	 * help where workers reorder. */
 	if (obj_power_of_two(o, "replay_window", 64, 4096, &v))
 		dp->replay_window = (uint32_t)v;
+	/* Sized at start: the SAD's hash and the SPD's maps take memory by
+	 * it (a few hundred bytes an SA) whether used or not. */
+	if (obj_uint(o, "max_sas", 256, 1u << 22, &v))
+		dp->max_sas = (uint32_t)v;
 	/* Gateways busy-poll; hosts where the workers share cores with
 	 * other work (tests, small VMs) trade latency for CPU. */
 	if (obj_uint(o, "idle_sleep_us", 0, 10000, &v))
@@ -344,7 +349,8 @@ void rd_dataplane(struct cfg_reader *rd, const config_setting_t *set)
 	static const char *const keys[] = {
 		"ports",   "routes",  "main_lcore",    "workers",
 		"burst",   "rx_ring", "tx_ring",       "replay_window",
-		"idle_sleep_us", "channel", "static_sas", "static_policies",
+		"max_sas", "idle_sleep_us", "channel", "static_sas",
+		"static_policies",
 		"neighbours", NULL
 	};
 	struct cfg_dataplane *dp = &rd->cfg->dataplane;

@@ -23,8 +23,6 @@
 #include "nodump.h"
 #include "sa_table.h"
 
-/* SAs the SAD and the id map hold.  XXX not configurable yet. */
-#define DP_MAX_SAS (1u << 17)
 
 static volatile sig_atomic_t stop;
 
@@ -90,7 +88,7 @@ static int ipsec_setup(const struct espgw_config *cfg, struct dp *dp,
 	const struct cfg_dataplane *dc = &cfg->dataplane;
 	struct sa_table_conf tc = {
 		.rcu = dp_rcu(dp), .n_workers = dc->n_workers,
-		.max_sas = DP_MAX_SAS, .replay_window = dc->replay_window,
+		.max_sas = dc->max_sas, .replay_window = dc->replay_window,
 		.socket = (int)rte_socket_id(),
 	};
 	struct worker_hooks wh;

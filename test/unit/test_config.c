@@ -535,6 +535,7 @@ static void test_defaults_of_an_empty_file(void **state)
 	assert_int_equal(cfg->dataplane.burst, 32);
 	assert_int_equal(cfg->dataplane.replay_window, 64);
 	assert_int_equal(cfg->dataplane.idle_sleep_us, 0); /* busy-poll */
+	assert_int_equal(cfg->dataplane.max_sas, 131072);
 	assert_string_equal(cfg->dataplane.channel, "espgw");
 	assert_int_equal(cfg->control.log_level, LOG_LVL_INFO);
 	cfg_free(cfg);
@@ -543,10 +544,11 @@ static void test_defaults_of_an_empty_file(void **state)
 static void test_idle_sleep(void **state)
 {
 	struct espgw_config *cfg =
-		text_ok("dataplane = { idle_sleep_us = 50; };\n");
+		text_ok("dataplane = { idle_sleep_us = 50; max_sas = 300; };\n");
 
 	(void)state;
 	assert_int_equal(cfg->dataplane.idle_sleep_us, 50);
+	assert_int_equal(cfg->dataplane.max_sas, 300);
 	cfg_free(cfg);
 }
 
@@ -616,6 +618,9 @@ static void test_more_mistakes(void **state)
 		{ "dataplane = { idle_sleep_us = 10001; };",
 		  "idle_sleep_us: 10001 is out of range; expected an integer "
 		  "from 0 to 10000" },
+		{ "dataplane = { max_sas = 100; };",
+		  "max_sas: 100 is out of range; expected an integer from 256 "
+		  "to 4194304" },
 		{ "ipsec = { peers = ( { name = \"p\"; } ); };",
 		  "address: not a single address, but the peer is not passive" },
 		{ "ipsec = { peers = ( { passive = true; } ); };",
