@@ -186,7 +186,7 @@ void esp_crypto_run(struct esp_crypto *cx, struct esp_sa *const sa[],
 	IMB_MGR *mgr = cx->mgr;
 	IMB_JOB *jobs[ESP_BURST_MAX];
 	uint16_t i = 0, f = ESP_KEYS_AHEAD, end;
-	uint16_t step = sa[0] == sa[n - 1] ? n : ESP_KEYS_AHEAD;
+	uint16_t step = n > 0 && sa[0] == sa[n - 1] ? n : ESP_KEYS_AHEAD;
 	uint32_t k, done, got;
 
 	/* IPsec-MB's burst calls, ESP_KEYS_AHEAD jobs at a time so that the

@@ -270,22 +270,25 @@ static void account_in(struct esp_sa *sa, uint64_t pk, uint64_t by)
 }
 
 /*
- * Outbound counters for one SA's run: into the worker's own set, or the
- * shared one atomically for a context newer than the SA.  last_seq, the
- * run's highest sequence number, tells the packet lifetimes (the byte
- * ones are told by the reservation).
+ * Outbound counters for one SA's run of pk good packets: into the
+ * worker's own set, or the shared one atomically for a context newer than
+ * the SA.  last_seq, the highest sequence number among them, tells the
+ * packet lifetimes (the byte ones are told by the reservation; a run
+ * refused whole tells nothing, and needs not: esp_sa_gate() raised what
+ * refused it).
  */
 static void account_out(struct esp_sa *sa, uint16_t slot, uint64_t pk,
 			uint64_t by, uint64_t last_seq)
 {
 	struct esp_ctr *c = esp_sa_ctr(sa) + slot;
 
-	if (unlikely(last_seq >= sa->seq_soft))
-		esp_sa_raise(sa, ESP_SA_EV_SOFT_EXPIRED);
-	if (unlikely(last_seq >= sa->seq_lim) && last_seq >= sa->seq_hard)
-		esp_sa_raise(sa, ESP_SA_EV_HARD_EXPIRED); /* seq_lim <= it */
 	if (pk == 0)
 		return;
+	if (unlikely(last_seq >= sa->seq_soft))
+		esp_sa_raise(sa, ESP_SA_EV_SOFT_EXPIRED);
+	/* seq_lim <= seq_hard, and seq_lim is on line 0 */
+	if (unlikely(last_seq >= sa->seq_lim) && last_seq >= sa->seq_hard)
+		esp_sa_raise(sa, ESP_SA_EV_HARD_EXPIRED);
 	if (likely(slot != 0 && slot < sa->n_ctr)) {
 		__atomic_store_n(&c->packets, c->packets + pk,
 				 __ATOMIC_RELAXED);
@@ -322,7 +325,7 @@ void esp_sa_account(struct esp_sa *const sa[], const struct esp_pkt *pkt,
 			      (s->flags & ESP_SA_F_LIMITS) &&
 			      (s->hard_packets != UINT64_MAX ||
 			       s->hard_bytes != UINT64_MAX);
-		uint64_t pk = 0, by = 0;
+		uint64_t pk = 0, by = 0, last_seq = 0;
 
 		for (j = i; j < n && sa[j] == s; j++) {
 			if (why[j] == ESP_DROP_NONE && unlikely(capped) &&
@@ -333,16 +336,15 @@ void esp_sa_account(struct esp_sa *const sa[], const struct esp_pkt *pkt,
 			if (why[j] == ESP_DROP_NONE) {
 				pk++;
 				by += pkt[j].len;
+				last_seq = pkt[j].seq;
 			} else {
 				esp_sa_count_drop(s, why[j]);
 			}
 		}
 		if (s->dir == ESP_DIR_IN)
 			account_in(s, pk, by);
-		else /* an outbound SA the inbound path refused has no seq */
-			account_out(s, slot, pk, by,
-				    why[j - 1] == ESP_DROP_UNKNOWN_SPI
-					    ? 0 : pkt[j - 1].seq);
+		else
+			account_out(s, slot, pk, by, last_seq);
 	}
 }
 

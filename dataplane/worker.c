@@ -261,10 +261,11 @@ static void fragment_or_refuse(struct worker_ctx *w, struct rte_mbuf *m,
 	if (n > 0) {
 		CTR_ADD(w->ctr->fragmented, 1);
 		rte_pktmbuf_free(m);
-		for (int i = 0; i < n && sa; i++)
-			sas[i] = sa;
-		if (sa)
+		if (sa) {
+			for (int i = 0; i < n; i++)
+				sas[i] = sa;
 			n = h->esp_out(h->ctx, w->id, frag, sas, (uint16_t)n);
+		}
 		for (int i = 0; i < n; i++)
 			forward(w, frag[i], r);
 		return;
