@@ -47,6 +47,11 @@ static void slot_give(uint16_t slot)
 	pthread_mutex_unlock(&slot_lock);
 }
 
+void esp_crypto_sole_sender(struct esp_crypto *cx, bool sole)
+{
+	cx->sole_sender = sole;
+}
+
 uint16_t esp_crypto_slots(void)
 {
 	uint16_t n;

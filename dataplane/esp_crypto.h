@@ -66,6 +66,7 @@ struct esp_pkt {
 struct esp_crypto {
 	IMB_MGR *mgr;
 	uint16_t ctr_slot;   /* this context's counters in outbound SAs */
+	bool sole_sender;    /* esp_crypto_sole_sender() */
 	uint64_t iv_burst;   /* CTR nonce counter for the IV generator */
 	uint8_t iv_nonce[16] __rte_aligned(16);
 	uint8_t iv_enc[16 * 15] __rte_aligned(16);
@@ -77,6 +78,16 @@ struct esp_crypto {
 /* A worker's crypto context on NUMA node socket; NULL on failure. */
 struct esp_crypto *esp_crypto_create(int socket);
 void esp_crypto_free(struct esp_crypto *cx);
+
+/*
+ * sole: a promise that no other thread sends on the outbound SAs cx sends
+ * on, as in a data plane with one worker.  cx then takes their sequence
+ * numbers with a plain load and store instead of a locked add (esp_sa.h),
+ * which costs a tenth of a 64-byte packet's time when each packet of a
+ * burst is on another SA.  Breaking the promise puts sequence numbers on
+ * the wire twice.  Change it only while no thread sends.
+ */
+void esp_crypto_sole_sender(struct esp_crypto *cx, bool sole);
 
 /* Counter slots an SA created now needs: one past the highest slot any
  * context has held.  Any thread. */

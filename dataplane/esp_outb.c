@@ -372,9 +372,22 @@ void esp_outb_sa_init(struct esp_sa *sa, const struct esp_params *p)
 	tmpl_build(sa, &sa->tmpl);
 }
 
+/* The first of n sequence numbers for a run of packets on sa (esp_sa.h:
+ * rules with several workers). */
+static inline uint64_t seq_take(struct esp_sa *sa, uint16_t n, bool sole)
+{
+	uint64_t last;
+
+	if (!sole)
+		return __atomic_fetch_add(&sa->seq_out, n, __ATOMIC_RELAXED) + 1;
+	last = __atomic_load_n(&sa->seq_out, __ATOMIC_RELAXED);
+	__atomic_store_n(&sa->seq_out, last + n, __ATOMIC_RELAXED);
+	return last + 1;
+}
+
 /*
- * The first stage: sequence numbers, one atomic add per run of packets of
- * one SA, then the outer headers, with the SA lines of the packets ahead
+ * The first stage: sequence numbers, taken once per run of packets of one
+ * SA, then the outer headers, with the SA lines of the packets ahead
  * being fetched (esp_sa.h).
  */
 static void outb_headers(struct esp_crypto *cx, struct rte_mbuf *mb[],
@@ -395,8 +408,7 @@ static void outb_headers(struct esp_crypto *cx, struct rte_mbuf *mb[],
 			memset(why + i, ESP_DROP_UNKNOWN_SPI, j - i);
 			continue;
 		}
-		first = __atomic_fetch_add(&s->seq_out, j - i,
-					   __ATOMIC_RELAXED) + 1;
+		first = seq_take(s, j - i, cx->sole_sender);
 		for (uint16_t k = i; k < j; k++) {
 			esp_sa_prefetch_upto(sa, &f, k + 1 + ESP_SA_AHEAD, n,
 					     cx->ctr_slot);

@@ -22,7 +22,9 @@
  * - Outbound: any number of workers may send on one SA at once.  Sequence
  *   numbers come from an atomic fetch-and-add on seq_out, one per run of
  *   packets of the SA in a burst, so no two packets, on any worker, ever
- *   carry the same sequence number.  Packets may leave in a slightly
+ *   carry the same sequence number; a context promised to be the only
+ *   sender (esp_crypto_sole_sender(), a data plane with one worker) uses
+ *   a plain load and store, its own numbers being all there are.  Packets may leave in a slightly
  *   different order than their numbers; the peer's replay window absorbs
  *   that (it only has to be larger than the reordering).
  * - Inbound: the replay window of an SA is read and written by ONE worker

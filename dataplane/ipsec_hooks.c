@@ -295,6 +295,9 @@ struct ipsec_hooks *ipsec_hooks_create(struct sa_table *t,
 		if (!h->cx[w])
 			goto fail;
 	}
+	/* Only workers send ESP (the main lcore's slow path never does). */
+	if (n_workers == 1)
+		esp_crypto_sole_sender(h->cx[0], true);
 	return h;
 fail:
 	ipsec_hooks_destroy(h);

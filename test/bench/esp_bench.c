@@ -40,7 +40,8 @@
  * an order the prefetcher does not follow.  With two workers, decap splits
  * the SAs by owner (one worker per inbound SA, esp_sa.h): worker w takes
  * the SAs whose index is w mod 2; encap lets both send on every SA (one
- * SA: both on the same atomic sequence counter).
+ * SA: both on the same atomic sequence counter).  One worker is the sole
+ * sender on its SAs (esp_crypto_sole_sender()), as in espgw-dataplane.
  *
  * Each measurement runs a warm-up, then --slices slices of --slice seconds
  * of timed work on every worker; Mpps is the best slice (other load on the
@@ -399,6 +400,8 @@ static void run_init(struct run *r, const struct opts *o,
 		r->w[i] = &workers[i];
 		workers[i].run = r;
 		workers[i].cur = r->decap ? 0 : i * (r->span / r->workers);
+		/* as espgw-dataplane does with one worker */
+		esp_crypto_sole_sender(workers[i].cx, r->workers == 1);
 	}
 }
 

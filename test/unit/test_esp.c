@@ -499,6 +499,57 @@ static void test_two_workers_never_share_a_seq(void **state)
 	two_workers(false);
 }
 
+/*
+ * A sole sender (esp_crypto_sole_sender()) takes sequence numbers with a
+ * plain load and store: on two SAs interleaved in runs of one to three
+ * packets, each SA's packets still carry 1, 2, 3, ... in order.
+ */
+static void test_sole_sender_numbers(void **state)
+{
+	struct esp_crypto *mine = esp_crypto_create(SOCKET_ID_ANY);
+	uint32_t next[2] = { 1, 1 };
+	struct esp_sa *two[2];
+	struct esp_sa_stats st;
+	struct esp_params p;
+	uint8_t inner[128];
+	size_t len = make_inner(inner, 4, SENDER_INNER, 1, 0);
+
+	(void)state;
+	assert_non_null(mine);
+	esp_crypto_sole_sender(mine, true);
+	params_init(&p, ALGO_AES_128_GCM, ALGO_INVALID, ESP_MODE_TUNNEL, 4,
+		    false, false, ESP_DIR_OUT);
+	two[0] = sa_new(&p);
+	two[1] = sa_new(&p);
+	for (int round = 0; round < 6; round++) {
+		struct rte_mbuf *m[32];
+		struct esp_sa *sv[32];
+		uint8_t who[32], why[32];
+
+		for (int j = 0; j < 32; j++) {
+			who[j] = (uint8_t)((j / (1 + round % 3)) % 2);
+			sv[j] = two[who[j]];
+			m[j] = rte_pktmbuf_alloc(pool);
+			memcpy(rte_pktmbuf_append(m[j], (uint16_t)len), inner,
+			       len);
+		}
+		assert_int_equal(esp_outb_process(mine, m, sv, why, 32), 32);
+		for (int j = 0; j < 32; j++) {
+			assert_int_equal(esp_ld32(rte_pktmbuf_mtod(m[j],
+							uint8_t *) + 24),
+					 next[who[j]]++);
+			rte_pktmbuf_free(m[j]);
+		}
+	}
+	for (int i = 0; i < 2; i++) {
+		esp_sa_stats_get(two[i], &st);
+		assert_int_equal(st.seq_out, next[i] - 1);
+		esp_sa_free(two[i]);
+	}
+	esp_crypto_free(mine);
+	assert_pool_full();
+}
+
 /* ---- inbound drops ---- */
 
 struct rx {
@@ -1521,6 +1572,7 @@ int main(void)
 		cmocka_unit_test(test_cbc_ivs_never_repeat),
 		cmocka_unit_test(test_gcm_nonces_never_repeat),
 		cmocka_unit_test(test_two_workers_never_share_a_seq),
+		cmocka_unit_test(test_sole_sender_numbers),
 		cmocka_unit_test(test_replay_and_forgery),
 		cmocka_unit_test(test_replay_window_4096),
 		cmocka_unit_test(test_duplicate_in_one_burst),
