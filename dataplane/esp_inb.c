@@ -324,8 +324,8 @@ static uint16_t inb_pass(struct esp_crypto *cx, struct rte_mbuf *mb[],
 	for (i = 0; i < n; i++) {
 		if (why[i] == ESP_DROP_NONE)
 			why[i] = verify(sa[i], mb[i], &cx->pkt[i]);
+		esp_sa_count_in(sa[i], &why[i], cx->pkt[i].len);
 	}
-	esp_sa_account(sa, cx->pkt, why, n, cx->ctr_slot);
 	return esp_burst_split(mb, sa, why, n);
 }
 

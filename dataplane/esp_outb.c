@@ -438,8 +438,9 @@ static uint16_t outb_pass(struct esp_crypto *cx, struct rte_mbuf *mb[],
 	for (i = 0; i < n; i++) {
 		if (why[i] == ESP_DROP_NONE)
 			post_by_path[sa[i]->path](mb[i]);
+		esp_sa_count_out(sa[i], why[i], cx->pkt[i].seq, cx->pkt[i].len,
+				 cx->ctr_slot);
 	}
-	esp_sa_account(sa, cx->pkt, why, n, cx->ctr_slot);
 	return esp_burst_split(mb, sa, why, n);
 }
 

@@ -251,101 +251,47 @@ void esp_sa_reserve_bytes(struct esp_sa *const sa[],
 	}
 }
 
-/* Inbound counters for one SA's run of good packets: the owning worker
- * is their only writer, so plain stores suffice. */
-static void account_in(struct esp_sa *sa, uint64_t pk, uint64_t by)
+void esp_sa_count_out_slow(struct esp_sa *sa, uint16_t slot, uint64_t seq,
+			   uint32_t len)
 {
-	uint64_t np = sa->packets + pk, nb = sa->bytes + by;
+	struct esp_ctr *c = esp_sa_ctr(sa);
 
-	if (pk == 0)
-		return;
-	__atomic_store_n(&sa->packets, np, __ATOMIC_RELAXED);
-	__atomic_store_n(&sa->bytes, nb, __ATOMIC_RELAXED);
-	if (likely(!(sa->flags & ESP_SA_F_LIMITS)))
-		return;
-	if (unlikely(np >= sa->soft_packets || nb >= sa->soft_bytes))
-		esp_sa_raise(sa, ESP_SA_EV_SOFT_EXPIRED);
-	if (unlikely(np >= sa->hard_packets || nb >= sa->hard_bytes))
-		esp_sa_raise(sa, ESP_SA_EV_HARD_EXPIRED);
-}
-
-/*
- * Outbound counters for one SA's run of pk good packets: into the
- * worker's own set, or the shared one atomically for a context newer than
- * the SA.  last_seq, the highest sequence number among them, tells the
- * packet lifetimes (the byte ones are told by the reservation; a run
- * refused whole tells nothing, and needs not: esp_sa_gate() raised what
- * refused it).
- */
-static void account_out(struct esp_sa *sa, uint16_t slot, uint64_t pk,
-			uint64_t by, uint64_t last_seq)
-{
-	struct esp_ctr *c = esp_sa_ctr(sa) + slot;
-
-	if (pk == 0)
-		return;
-	if (unlikely(last_seq >= sa->seq_soft))
+	if (seq >= sa->seq_soft)
 		esp_sa_raise(sa, ESP_SA_EV_SOFT_EXPIRED);
 	/* seq_lim <= seq_hard, and seq_lim is on line 0 */
-	if (unlikely(last_seq >= sa->seq_lim) && last_seq >= sa->seq_hard)
+	if (seq >= sa->seq_lim && seq >= sa->seq_hard)
 		esp_sa_raise(sa, ESP_SA_EV_HARD_EXPIRED);
-	if (likely(slot != 0 && slot < sa->n_ctr)) {
-		__atomic_store_n(&c->packets, c->packets + pk,
-				 __ATOMIC_RELAXED);
-		__atomic_store_n(&c->bytes, c->bytes + by, __ATOMIC_RELAXED);
+	if (slot != 0 && slot < sa->n_ctr) {
+		c += slot;
+		__atomic_store_n(&c->packets, c->packets + 1, __ATOMIC_RELAXED);
+		__atomic_store_n(&c->bytes, c->bytes + len, __ATOMIC_RELAXED);
 		return;
 	}
-	c = esp_sa_ctr(sa);
-	__atomic_fetch_add(&c->packets, pk, __ATOMIC_RELAXED);
-	__atomic_fetch_add(&c->bytes, by, __ATOMIC_RELAXED);
+	__atomic_fetch_add(&c->packets, 1, __ATOMIC_RELAXED);
+	__atomic_fetch_add(&c->bytes, len, __ATOMIC_RELAXED);
 }
 
 /*
- * An inbound packet that would take its SA past a hard lifetime.  Exact:
- * only the SA's owning worker adds to its counters, and it adds each run
- * before looking at the next one.
+ * Exact: only the SA's owning worker adds to its counters, one packet at
+ * a time, so a packet that would take the SA past a hard lifetime is
+ * known before it is counted.
  */
-static bool past_hard(const struct esp_sa *sa, uint64_t pk, uint64_t by,
-		      uint32_t len)
+uint8_t esp_sa_count_in_limited(struct esp_sa *sa, uint32_t len)
 {
-	uint64_t np = sa->packets + pk, nb = sa->bytes + by;
+	uint64_t np = sa->packets + 1, nb = sa->bytes + len;
 
-	return np >= sa->hard_packets || nb > sa->hard_bytes ||
-	       len > sa->hard_bytes - nb;
-}
-
-void esp_sa_account(struct esp_sa *const sa[], const struct esp_pkt *pkt,
-		    uint8_t why[], uint16_t n, uint16_t slot)
-{
-	uint16_t i, j;
-
-	for (i = 0; i < n; i = j) {
-		struct esp_sa *s = sa[i];
-		bool capped = s->dir == ESP_DIR_IN &&
-			      (s->flags & ESP_SA_F_LIMITS) &&
-			      (s->hard_packets != UINT64_MAX ||
-			       s->hard_bytes != UINT64_MAX);
-		uint64_t pk = 0, by = 0, last_seq = 0;
-
-		for (j = i; j < n && sa[j] == s; j++) {
-			if (why[j] == ESP_DROP_NONE && unlikely(capped) &&
-			    past_hard(s, pk, by, pkt[j].len)) {
-				why[j] = ESP_DROP_SA_EXPIRED;
-				esp_sa_raise(s, ESP_SA_EV_HARD_EXPIRED);
-			}
-			if (why[j] == ESP_DROP_NONE) {
-				pk++;
-				by += pkt[j].len;
-				last_seq = pkt[j].seq;
-			} else {
-				esp_sa_count_drop(s, why[j]);
-			}
-		}
-		if (s->dir == ESP_DIR_IN)
-			account_in(s, pk, by);
-		else
-			account_out(s, slot, pk, by, last_seq);
+	if (np > sa->hard_packets || nb > sa->hard_bytes || nb < len) {
+		esp_sa_raise(sa, ESP_SA_EV_HARD_EXPIRED);
+		esp_sa_count_drop(sa, ESP_DROP_SA_EXPIRED);
+		return ESP_DROP_SA_EXPIRED;
 	}
+	__atomic_store_n(&sa->packets, np, __ATOMIC_RELAXED);
+	__atomic_store_n(&sa->bytes, nb, __ATOMIC_RELAXED);
+	if (np >= sa->soft_packets || nb >= sa->soft_bytes)
+		esp_sa_raise(sa, ESP_SA_EV_SOFT_EXPIRED);
+	if (np >= sa->hard_packets || nb >= sa->hard_bytes)
+		esp_sa_raise(sa, ESP_SA_EV_HARD_EXPIRED);
+	return ESP_DROP_NONE;
 }
 
 uint16_t esp_burst_split(struct rte_mbuf *mb[], struct esp_sa *sa[],
