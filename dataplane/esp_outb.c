@@ -387,8 +387,8 @@ static inline uint64_t seq_take(struct esp_sa *sa, uint16_t n, bool sole)
 
 /*
  * The first stage: sequence numbers, taken once per run of packets of one
- * SA, then the outer headers, with the SA lines of the packets ahead
- * being fetched (esp_sa.h).
+ * SA, then the outer headers and the byte reservation, with the SA lines
+ * of the packets ahead being fetched (esp_sa.h).
  */
 static void outb_headers(struct esp_crypto *cx, struct rte_mbuf *mb[],
 			 struct esp_sa *const sa[], uint8_t why[], uint16_t n)
@@ -420,6 +420,8 @@ static void outb_headers(struct esp_crypto *cx, struct rte_mbuf *mb[],
 				esp_sa_prefetch_keys(sa, k);
 			why[k] = hdr_by_path[s->path](s, mb[k], &pkt[k]);
 		}
+		if (unlikely(s->flags & ESP_SA_F_LIMITS))
+			esp_sa_reserve_bytes(s, pkt, why, i, j);
 	}
 }
 
@@ -429,7 +431,6 @@ static uint16_t outb_pass(struct esp_crypto *cx, struct rte_mbuf *mb[],
 	uint16_t i;
 
 	outb_headers(cx, mb, sa, why, n);
-	esp_sa_reserve_bytes(sa, cx->pkt, why, n);
 
 	if (esp_crypto_gen_ivs(cx, n) < 0)
 		memset(why, ESP_DROP_CRYPTO, n);

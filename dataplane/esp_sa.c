@@ -224,31 +224,22 @@ static void refuse_excess(struct esp_sa *sa, const struct esp_pkt *pkt,
 	esp_sa_raise(sa, ESP_SA_EV_HARD_EXPIRED);
 }
 
-void esp_sa_reserve_bytes(struct esp_sa *const sa[],
-			  const struct esp_pkt *pkt, uint8_t why[], uint16_t n)
+void esp_sa_reserve_bytes(struct esp_sa *sa, const struct esp_pkt *pkt,
+			  uint8_t why[], uint16_t i, uint16_t j)
 {
-	uint16_t i, j;
+	uint64_t by = 0, end;
 
-	for (i = 0; i < n; i = j) {
-		struct esp_sa *s = sa[i];
-		uint64_t by = 0, end;
-
-		for (j = i + 1; j < n && sa[j] == s; j++)
-			;
-		if (likely(!(s->flags & ESP_SA_F_LIMITS)))
-			continue;
-		for (uint16_t k = i; k < j; k++)
-			by += why[k] == ESP_DROP_NONE ? pkt[k].len : 0;
-		if (by == 0)
-			continue;
-		end = __atomic_add_fetch(&s->bytes_rsv, by, __ATOMIC_RELAXED);
-		if (unlikely(end > s->hard_bytes || end < by))
-			refuse_excess(s, pkt, why, i, j, end, by);
-		else if (unlikely(end == s->hard_bytes))
-			esp_sa_raise(s, ESP_SA_EV_HARD_EXPIRED);
-		if (unlikely(end >= s->soft_bytes))
-			esp_sa_raise(s, ESP_SA_EV_SOFT_EXPIRED);
-	}
+	for (uint16_t k = i; k < j; k++)
+		by += why[k] == ESP_DROP_NONE ? pkt[k].len : 0;
+	if (by == 0)
+		return;
+	end = __atomic_add_fetch(&sa->bytes_rsv, by, __ATOMIC_RELAXED);
+	if (unlikely(end > sa->hard_bytes || end < by))
+		refuse_excess(sa, pkt, why, i, j, end, by);
+	else if (unlikely(end == sa->hard_bytes))
+		esp_sa_raise(sa, ESP_SA_EV_HARD_EXPIRED);
+	if (unlikely(end >= sa->soft_bytes))
+		esp_sa_raise(sa, ESP_SA_EV_SOFT_EXPIRED);
 }
 
 void esp_sa_count_out_slow(struct esp_sa *sa, uint16_t slot, uint64_t seq,

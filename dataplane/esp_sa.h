@@ -371,16 +371,16 @@ static inline void esp_sa_prefetch_keys(struct esp_sa *const sa[],
 }
 
 /*
- * Outbound byte lifetimes: reserve the inner bytes of the good packets of
- * a pass before they are encrypted (one atomic add a run, on SAs that
- * have one); reaching soft_bytes raises the soft event; a packet that
- * would take the SA past hard_bytes, and every later one, is dropped as
- * ESP_DROP_SA_EXPIRED.  Exact for one worker; with several sending on
- * the SA, bytes of packets that fail later (crypto errors) stay reserved,
- * so the SA may stop a little early, never late.
+ * Outbound byte lifetimes, on an SA with ESP_SA_F_LIMITS: reserve the
+ * inner bytes of the good packets [i, j) of a run on sa before they are
+ * encrypted (one atomic add); reaching soft_bytes raises the soft event;
+ * a packet that would take the SA past hard_bytes, and every later one,
+ * is dropped as ESP_DROP_SA_EXPIRED.  Exact for one worker; with several
+ * sending on the SA, bytes of packets that fail later (crypto errors)
+ * stay reserved, so the SA may stop a little early, never late.
  */
-void esp_sa_reserve_bytes(struct esp_sa *const sa[],
-			  const struct esp_pkt *pkt, uint8_t why[], uint16_t n);
+void esp_sa_reserve_bytes(struct esp_sa *sa, const struct esp_pkt *pkt,
+			  uint8_t why[], uint16_t i, uint16_t j);
 
 /* Count a drop of one packet on sa; any worker. */
 static inline void esp_sa_count_drop(struct esp_sa *sa, uint8_t why)
