@@ -24,9 +24,10 @@
  *   packets of the SA in a burst, so no two packets, on any worker, ever
  *   carry the same sequence number; a context promised to be the only
  *   sender (esp_crypto_sole_sender(), a data plane with one worker) uses
- *   a plain load and store, its own numbers being all there are.  Packets may leave in a slightly
- *   different order than their numbers; the peer's replay window absorbs
- *   that (it only has to be larger than the reordering).
+ *   a plain load and store, its own numbers being all there are.
+ *   Packets may leave in a slightly different order than their numbers;
+ *   the peer's replay window absorbs that (it only has to be larger than
+ *   the reordering).
  * - Inbound: the replay window of an SA is read and written by ONE worker
  *   at a time, the SA's owning worker.  The dispatcher (RSS or a hand-off
  *   ring, not part of this module) must deliver every packet of an inbound
@@ -395,7 +396,8 @@ static inline void esp_sa_count_drop(struct esp_sa *sa, uint8_t why)
  */
 
 /* Outbound, the unusual cases: a lifetime reached, or no counter set of
- * this context's own (slot 0: the shared one, atomically). */
+ * this context's own (slot 0: the shared one, two atomic adds a packet,
+ * for contexts created after the SA). */
 void esp_sa_count_out_slow(struct esp_sa *sa, uint16_t slot, uint64_t seq,
 			   uint32_t len);
 
