@@ -192,28 +192,75 @@ static inline void forward(struct worker_ctx *w, struct rte_mbuf *m,
 
 /* The ICMP error of that kind about m to its sender, from our address on
  * the port m came in (icmp_err.h); false when none went. */
-static bool send_icmp(struct worker_ctx *w, struct rte_mbuf *m,
-		      enum icmp_err_kind kind, uint32_t mtu, struct round *r)
+/* The error of that kind about m from our address on port p, within
+ * the worker's rate; NULL when none goes. */
+static struct rte_mbuf *make_icmp(struct worker_ctx *w, struct rte_mbuf *m,
+				  const struct dp_port *p,
+				  enum icmp_err_kind kind, uint32_t mtu,
+				  struct round *r)
 {
 	uint8_t family = RTE_ETH_IS_IPV6_HDR(m->packet_type) ? ADDR_V6
 							     : ADDR_V4;
+	const struct cfg_port *cp = p->cfg;
 	const struct ip_addr *src = NULL;
-	const struct cfg_port *cp;
+
+	for (unsigned int i = 0; cp && i < cp->n_addresses && !src; i++)
+		if (cp->addresses[i].addr.family == family)
+			src = &cp->addresses[i].addr;
+	if (!src || !icmp_err_may_send(&w->icmp, r->now))
+		return NULL;
+	return icmp_err(m, kind, mtu, src, w->ports->mp);
+}
+
+/* The error about m, in clear, from our address on the port it came in. */
+static bool send_icmp(struct worker_ctx *w, struct rte_mbuf *m,
+		      enum icmp_err_kind kind, uint32_t mtu, struct round *r)
+{
 	struct rte_mbuf *e;
 
 	if (m->port >= RTE_MAX_ETHPORTS ||
 	    w->ports->index[m->port] >= w->ports->n)
 		return false;
-	cp = w->ports->port[w->ports->index[m->port]].cfg;
-	for (unsigned int i = 0; cp && i < cp->n_addresses && !src; i++)
-		if (cp->addresses[i].addr.family == family)
-			src = &cp->addresses[i].addr;
-	if (!src || !icmp_err_may_send(&w->icmp, r->now))
-		return false;
-	e = icmp_err(m, kind, mtu, src, w->ports->mp);
+	e = make_icmp(w, m, &w->ports->port[w->ports->index[m->port]], kind,
+		      mtu, r);
 	if (e)
 		forward(w, e, r);
 	return e != NULL;
+}
+
+/*
+ * m came out of a tunnel and is too big for the port ahead (MTU mtu) and
+ * may not be cut.  Its sender, beyond the tunnel, hears the MTU from our
+ * address on that port, protected by whatever policy covers the error
+ * (ICMP goes by the SPD like any packet, RFC 4301 section 6), and never
+ * in clear: without such a policy nothing goes, and the sender is left
+ * to time out as before.  True when the error went.
+ */
+static bool answer_in_tunnel(struct worker_ctx *w, struct rte_mbuf *m,
+			     uint32_t mtu, struct round *r)
+{
+	const struct worker_hooks *h = w->hooks;
+	const struct route_nexthop *nh;
+	struct rte_mbuf *e;
+	struct esp_sa *sa;
+	uint8_t verdict;
+
+	if (!h->spd_out || !h->esp_out ||
+	    !next_hop(w, m, RTE_ETH_IS_IPV6_HDR(m->packet_type), &nh))
+		return false;
+	e = make_icmp(w, m, &w->ports->port[nh->port], ICMP_ERR_TOO_BIG, mtu,
+		      r);
+	if (!e)
+		return false;
+	h->spd_out(h->ctx, w->id, &e, 1, &verdict, &sa);
+	if (verdict != WORKER_PROTECT) {
+		rte_pktmbuf_free(e);
+		return false;
+	}
+	if (h->esp_out(h->ctx, w->id, &e, &sa, 1) != 1)
+		return false; /* esp_out freed it */
+	forward(w, e, r);
+	return true;
 }
 
 /*
@@ -244,8 +291,8 @@ static uint16_t ttl_filter(struct worker_ctx *w, struct rte_mbuf **pkts,
 /*
  * m is longer than mtu: send it in fragments that fit (IPv4 without DF,
  * RFC 791 section 3.2), each protected on sa when there is one; else drop
- * it, and when answer tell its sender the MTU that goes through (pmtu.h,
- * icmp_err.h).
+ * it and tell its sender the MTU that goes through (pmtu.h, icmp_err.h):
+ * in clear when answer, else back through a tunnel.
  */
 static void fragment_or_refuse(struct worker_ctx *w, struct rte_mbuf *m,
 			       uint32_t mtu, struct esp_sa *sa, bool answer,
@@ -270,7 +317,8 @@ static void fragment_or_refuse(struct worker_ctx *w, struct rte_mbuf *m,
 			forward(w, frag[i], r);
 		return;
 	}
-	if (n == 0 && answer && send_icmp(w, m, ICMP_ERR_TOO_BIG, mtu, r))
+	if (n == 0 && (answer ? send_icmp(w, m, ICMP_ERR_TOO_BIG, mtu, r)
+			      : answer_in_tunnel(w, m, mtu, r)))
 		CTR_ADD(w->ctr->icmp_too_big, 1);
 	drop(w, m, n ? DP_DROP_NO_MBUF : DP_DROP_TOO_BIG);
 }
@@ -279,7 +327,7 @@ static void fragment_or_refuse(struct worker_ctx *w, struct rte_mbuf *m,
  * A clear packet, forwarded by policy or just out of a tunnel, that may be
  * longer than the MTU of the port it leaves by.  answer: whether its
  * sender may hear so in clear; not for one just out of a tunnel, whose
- * error would go back unprotected (XXX it goes nowhere instead).
+ * error goes back through a tunnel (answer_in_tunnel()).
  */
 static void forward_clear(struct worker_ctx *w, struct rte_mbuf *m,
 			  struct round *r, bool answer)

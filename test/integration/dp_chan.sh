@@ -20,6 +20,7 @@ encap=esp
 here=$(cd "$(dirname "$0")" && pwd)
 # shellcheck source=dp_s2s_lib.sh
 . "$here/dp_s2s_lib.sh"
+b_lan_mtu=1280 # as in dp-s2s-b.conf.in
 need_root
 trap s2s_cleanup EXIT
 trap 'exit 1' INT TERM HUP

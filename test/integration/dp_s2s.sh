@@ -5,10 +5,12 @@
 # (1) ping crosses; (2) a UDP flow of 500 datagrams crosses without loss;
 # (3) packets too big for the tunnel without DF are fragmented before
 # ESP; (4) with DF they get an ICMP "fragmentation needed" with the
-# tunnel's MTU, which then works; (5) on the link between the gateways
-# every frame is ESP (or ESP in UDP 4500 with "natt"), none carries the
-# hosts' addresses in clear; (6) the gateways' per-SA counters saw the
-# packets; (7) gateway A counted its fragments and ICMP errors.
+# tunnel's MTU from gateway A, then one with the 1280 of B's private port
+# from B, back through the tunnel, and 1280 bytes cross; (5) on the link
+# between the gateways every frame is ESP (or ESP in UDP 4500 with
+# "natt"), none carries the hosts' addresses in clear; (6) the gateways'
+# per-SA counters saw the packets; (7) gateway A counted its fragments
+# and ICMP errors, B its ICMP error.
 #
 # usage: dp_s2s.sh PATH/TO/espgw-dataplane [natt].  Exit 77 if not root.
 set -u
@@ -18,6 +20,7 @@ encap=${2:-esp}
 here=$(cd "$(dirname "$0")" && pwd)
 # shellcheck source=dp_s2s_lib.sh
 . "$here/dp_s2s_lib.sh"
+b_lan_mtu=1280 # as in dp-s2s-b.conf.in
 need_root
 trap s2s_cleanup EXIT
 trap 'exit 1' INT TERM HUP
@@ -64,12 +67,18 @@ mtu=$(sed -n 's/.*Frag needed and DF set (mtu = \([0-9]*\)).*/\1/p' \
 ((${mtu:-0} > 1300 && mtu < 1500)) ||
 	fail "(4) no 'fragmentation needed' from gateway A: $out"
 grep -q 'From 10.1.0.1 ' <<<"$out" || fail "(4) not from A's address: $out"
-out=$(ip netns exec "$HA" ping -M do -s $((mtu - 28)) -c 3 -i 0.2 -w 20 \
-	10.2.0.2 2>&1) || fail "(4) ping of the tunnel's MTU $mtu: $out"
-grep -q ' 0% packet loss' <<<"$out" || fail "(4) loss at $mtu: $out"
+# Those fit the tunnel but not B's private port (MTU 1280): B answers
+# into the tunnel, as the error may not go in clear ((5) checks).
+out=$(ip netns exec "$HA" ping -M do -s $((mtu - 28)) -c 1 -W 2 \
+	10.2.0.2 2>&1)
+grep -q 'From 10.2.0.1 .*Frag needed and DF set (mtu = 1280)' <<<"$out" ||
+	fail "(4) no 'fragmentation needed' (1280) from B at $mtu: $out"
+out=$(ip netns exec "$HA" ping -M do -s 1252 -c 3 -i 0.2 -w 20 \
+	10.2.0.2 2>&1) || fail "(4) ping of 1280 bytes: $out"
+grep -q ' 0% packet loss' <<<"$out" || fail "(4) loss at 1280: $out"
 echo "ok 3 - without DF, 1500-byte pings fragmented before ESP, none lost"
-echo "ok 4 - with DF, 'fragmentation needed' (mtu $mtu) from gateway A;" \
-	"pings of $mtu bytes cross"
+echo "ok 4 - with DF, 'fragmentation needed' (mtu $mtu) from gateway A," \
+	"then (mtu 1280) from B through the tunnel; 1280 bytes cross"
 
 esp=0 udp=0 clear=0 other=0
 for ifc in "awan$id" "bwan$id"; do
@@ -110,7 +119,10 @@ echo "ok 6 - SA counters: A out $a_out in $a_in, B out $b_out in $b_in;" \
 	"B hand-offs $(counter "$work/dp_b.out" esp_handoff)"
 frag=$(counter "$work/dp_a.out" fragmented)
 icmp=$(counter "$work/dp_a.out" icmp_too_big)
-((${frag:-0} >= 3 && ${icmp:-0} >= 1)) ||
-	fail "(7) A fragmented ${frag:-0} (want >= 3), sent ${icmp:-0} ICMP"
-echo "ok 7 - A's counters: fragmented $frag, icmp_too_big $icmp"
+icmp_b=$(counter "$work/dp_b.out" icmp_too_big)
+((${frag:-0} >= 3 && ${icmp:-0} >= 1 && ${icmp_b:-0} >= 1)) ||
+	fail "(7) A fragmented ${frag:-0} (want >= 3), sent ${icmp:-0}" \
+		"ICMP; B sent ${icmp_b:-0}"
+echo "ok 7 - counters: A fragmented $frag, icmp_too_big $icmp; B" \
+	"icmp_too_big $icmp_b"
 echo "7 passed, 0 failed"

@@ -95,6 +95,10 @@ s2s_net() {
 		netns "$GB" || return 1
 	ip link add "blan$id" netns "$GB" type veth peer name eth0 \
 		netns "$HB" || return 1
+	# B's private link: b_lan_mtu, as B's configuration has it for its
+	# port (1280 in dp-s2s-b.conf.in, less than the tunnel carries).
+	ip -n "$GB" link set "blan$id" mtu "${b_lan_mtu:-1500}" || return 1
+	ip -n "$HB" link set eth0 mtu "${b_lan_mtu:-1500}" || return 1
 	gw_quiet "$GA" "alan$id" "awan$id" || return 1
 	gw_quiet "$GB" "blan$id" "bwan$id" || return 1
 	host_up "$HA" 10.1.0.2/24 10.1.0.1 || return 1
