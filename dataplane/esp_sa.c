@@ -41,9 +41,9 @@ static uint64_t limit(uint64_t v)
 	return v == 0 ? UINT64_MAX : v;
 }
 
-/* Whether each run reads the lifetime limits: outbound, the packet ones
- * are sequence numbers in line 0 (seq_soft, seq_lim). */
-static bool limits_per_run(const struct esp_params *p)
+/* Whether packets read the lifetime limits (ESP_SA_F_LIMITS): outbound,
+ * the packet ones are sequence numbers in line 0 (seq_soft, seq_lim). */
+static bool reads_limits(const struct esp_params *p)
 {
 	bool bytes = p->life.hard_bytes || p->life.soft_bytes;
 
@@ -73,7 +73,7 @@ static void copy_params(struct esp_sa *sa, const struct esp_params *p)
 	sa->soft_bytes = limit(p->life.soft_bytes);
 	sa->path = esp_path_of(p->mode == ESP_MODE_TRANSPORT,
 			       p->local.family == ADDR_V6, p->natt != 0);
-	if (limits_per_run(p))
+	if (reads_limits(p))
 		sa->flags |= ESP_SA_F_LIMITS;
 }
 

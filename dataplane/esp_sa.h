@@ -139,8 +139,9 @@ _Static_assert(sizeof(struct esp_keys) <= 32 * 64, "key_lines: 32 bits");
 #define ESP_SA_EV_HARD_EXPIRED  0x4u /* hard lifetime: the SA drops all */
 
 /* Bits of esp_sa.flags. */
-#define ESP_SA_F_LIMITS 0x1u /* the lifetimes line matters per run: inbound
-			      * any lifetime, outbound byte lifetimes */
+#define ESP_SA_F_LIMITS 0x1u /* the lifetimes line is read: inbound per
+			      * packet for any lifetime, outbound per run
+			      * for byte lifetimes */
 
 /*
  * Layout (cache lines of 64 bytes).  With many SAs every line a packet
@@ -197,7 +198,7 @@ struct esp_sa {
 
 	struct esp_keys keys; /* line 2 on */
 
-	/* Lifetimes (UINT64_MAX: none), read per run with ESP_SA_F_LIMITS. */
+	/* Lifetimes (UINT64_MAX: none), read with ESP_SA_F_LIMITS. */
 	uint64_t hard_packets __rte_cache_aligned;
 	uint64_t hard_bytes;
 	uint64_t soft_packets, soft_bytes;

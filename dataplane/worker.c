@@ -190,10 +190,8 @@ static inline void forward(struct worker_ctx *w, struct rte_mbuf *m,
 		drop(w, m, why);
 }
 
-/* The ICMP error of that kind about m to its sender, from our address on
- * the port m came in (icmp_err.h); false when none went. */
-/* The error of that kind about m from our address on port p, within
- * the worker's rate; NULL when none goes. */
+/* The ICMP error of that kind about m to its sender (icmp_err.h), from
+ * our address on port p, within the worker's rate; NULL when none goes. */
 static struct rte_mbuf *make_icmp(struct worker_ctx *w, struct rte_mbuf *m,
 				  const struct dp_port *p,
 				  enum icmp_err_kind kind, uint32_t mtu,
@@ -212,7 +210,8 @@ static struct rte_mbuf *make_icmp(struct worker_ctx *w, struct rte_mbuf *m,
 	return icmp_err(m, kind, mtu, src, w->ports->mp);
 }
 
-/* The error about m, in clear, from our address on the port it came in. */
+/* That error in clear, from our address on the port m came in; false
+ * when none went. */
 static bool send_icmp(struct worker_ctx *w, struct rte_mbuf *m,
 		      enum icmp_err_kind kind, uint32_t mtu, struct round *r)
 {
