@@ -209,7 +209,7 @@ void esp_crypto_run(struct esp_crypto *cx, struct esp_sa *const sa[],
 		end = RTE_MIN(n, i + step);
 		for (; f < n && f < end + ESP_KEYS_AHEAD; f++)
 			if (why[f] == ESP_DROP_NONE)
-				esp_sa_prefetch_keys(sa, f);
+				esp_sa_prefetch_keys(sa, f, cx->pkt[f].ct_len);
 		got = IMB_GET_NEXT_BURST(mgr, end - i, jobs);
 		if (got == 0) { /* every job slot waits in a lane */
 			flush(mgr, why);
@@ -367,23 +367,23 @@ static size_t aes_schedule_len(uint8_t key_len)
 }
 
 /*
- * Where IPsec-MB's GCM code reads the hash key powers a short packet uses
- * (H^n..H^1 for n blocks) in struct gcm_key_data: its VAES code (AVX-512
- * with VAES and VPCLMULQDQ) keeps H^48..H^1 ending at byte 16 * 63, and
- * the last two lines hold H^7..H^1, enough for 112 bytes (a third line
- * for H^8 cost 4-6% at 10,000 SAs and 64-byte frames); the other code
- * keeps H^1..H^8 from byte 16 * 15, and SSE and AVX their Karatsuba
- * halves behind them.  Longer packets read more lines, unfetched, but
- * spend more time on their data too.
+ * Where IPsec-MB's GCM code reads the hash key powers in struct
+ * gcm_key_data.  Its VAES code (AVX-512 with VAES and VPCLMULQDQ) keeps
+ * H^48..H^1 ending at byte 16 * 63 and reads as many as the packet has
+ * blocks (esp_sa.hkey_end); a 1400-byte packet reads all twelve lines of
+ * them, a 64-byte one two.  The other code keeps H^1..H^8 from byte
+ * 16 * 15, and SSE and AVX their Karatsuba halves behind them: four
+ * lines, whatever the length.
  */
-static uint32_t gcm_hkey_lines(const IMB_MGR *mgr)
+static bool gcm_vaes(const IMB_MGR *mgr)
 {
 	const uint64_t vaes = IMB_FEATURE_VAES | IMB_FEATURE_VPCLMULQDQ;
 
-	if (mgr->used_arch == IMB_ARCH_AVX512 && (mgr->features & vaes) == vaes)
-		return lines_of(16 * 56, 16 * 8);
-	return lines_of(16 * 15, 16 * 16);
+	return mgr->used_arch == IMB_ARCH_AVX512 &&
+	       (mgr->features & vaes) == vaes;
 }
+
+#define GCM_VAES_HKEY_END 63
 
 /* H(K ^ pad) for HMAC, RFC 2104: the state after one block, state_len
  * bytes of it. */
@@ -491,8 +491,11 @@ static int gcm_init(struct esp_sa *sa, const struct esp_params *p,
 		IMB_AES128_GCM_PRE(mgr, p->cipher_key, &k->gcm);
 	else
 		IMB_AES256_GCM_PRE(mgr, p->cipher_key, &k->gcm);
-	sa->key_lines = lines_of(0, aes_schedule_len(sa->key_len)) |
-			gcm_hkey_lines(mgr);
+	sa->key_lines = lines_of(0, aes_schedule_len(sa->key_len));
+	if (gcm_vaes(mgr))
+		sa->hkey_end = GCM_VAES_HKEY_END;
+	else
+		sa->key_lines |= lines_of(16 * 15, 16 * 16);
 	memcpy(sa->salt, p->salt, ESP_SALT_LEN);
 
 	sa->iv_len = 8;

@@ -309,14 +309,14 @@ static uint16_t inb_pass(struct esp_crypto *cx, struct rte_mbuf *mb[],
 		esp_sa_prefetch_upto(sa, &f, i + 1 + ESP_SA_AHEAD, n, -1);
 		why[i] = likely(sa[i]->dir == ESP_DIR_IN) ? esp_sa_gate(sa[i], 0)
 				: ESP_DROP_UNKNOWN_SPI; /* no such inbound SPI */
-		if (i < ESP_KEYS_AHEAD && why[i] == ESP_DROP_NONE)
-			esp_sa_prefetch_keys(sa, i); /* first crypto jobs */
 		if (why[i] == ESP_DROP_NONE && unlikely(mb[i]->nb_segs > 1) &&
 		    rte_pktmbuf_linearize(mb[i]) != 0)
 			why[i] = ESP_DROP_NO_ROOM;
 		if (why[i] == ESP_DROP_NONE)
 			why[i] = parse_by_path[sa[i]->path](sa[i], mb[i],
 							  &cx->pkt[i]);
+		if (i < ESP_KEYS_AHEAD && why[i] == ESP_DROP_NONE)
+			esp_sa_prefetch_keys(sa, i, cx->pkt[i].ct_len);
 	}
 
 	esp_crypto_run(cx, sa, why, n);

@@ -416,9 +416,9 @@ static void outb_headers(struct esp_crypto *cx, struct rte_mbuf *mb[],
 			why[k] = esp_sa_gate(s, pkt[k].seq);
 			if (why[k] != ESP_DROP_NONE)
 				continue;
-			if (k < ESP_KEYS_AHEAD) /* the first crypto jobs' */
-				esp_sa_prefetch_keys(sa, k);
 			why[k] = hdr_by_path[s->path](s, mb[k], &pkt[k]);
+			if (k < ESP_KEYS_AHEAD && why[k] == ESP_DROP_NONE)
+				esp_sa_prefetch_keys(sa, k, pkt[k].ct_len);
 		}
 		if (unlikely(s->flags & ESP_SA_F_LIMITS))
 			esp_sa_reserve_bytes(s, pkt, why, i, j);

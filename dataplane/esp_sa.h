@@ -119,7 +119,9 @@ struct esp_tmpl {
  * for SHA-384 and SHA-512).  GCM keeps IPsec-MB's own layout, whose hash
  * key powers lie at the end with the VAES code and near the start with
  * the others.  Which lines a packet reads is therefore a property of the
- * SA: esp_sa.key_lines, set at install.
+ * SA, esp_sa.key_lines, set at install, and with the VAES code of the
+ * packet's length too: it reads H^n..H^1 for n blocks, up to n = 48
+ * (esp_sa.hkey_end, esp_sa_key_lines()).
  */
 struct esp_keys {
 	union {
@@ -177,6 +179,8 @@ struct esp_sa {
 			     * seq_max and the hard packet lifetime */
 	uint8_t job;        /* how esp_crypto.c fills the SA's jobs */
 	uint8_t flags;      /* ESP_SA_F_* */
+	uint8_t hkey_end;   /* GCM, VAES layout: H^k at keys + 16 * (hkey_end
+			     * - k); 0: key_lines is all a packet reads */
 	union {
 		struct {            /* outbound */
 			uint64_t seq_out;  /* last sequence number used */
@@ -360,15 +364,35 @@ static inline void esp_sa_prefetch_upto(struct esp_sa *const sa[],
 	}
 }
 
-/* The keys of sa[i], unless sa[i - 1] has fetched them. */
+/* The GHASH key powers the VAES code holds (esp_keys). */
+#define ESP_GCM_HKEYS 48
+
+/* The lines of keys a packet of sa with ct_len bytes of ciphertext
+ * reads: n blocks read H^n..H^1 (one more for a partial block). */
+static inline uint32_t esp_sa_key_lines(const struct esp_sa *sa,
+					uint32_t ct_len)
+{
+	uint32_t n, first, last;
+
+	if (sa->hkey_end == 0)
+		return sa->key_lines;
+	n = RTE_MIN(ct_len / 16 + 1, (uint32_t)ESP_GCM_HKEYS);
+	first = 16 * (sa->hkey_end - n) / RTE_CACHE_LINE_SIZE;
+	last = (16 * sa->hkey_end - 1) / RTE_CACHE_LINE_SIZE;
+	return sa->key_lines | ((2u << last) - (1u << first));
+}
+
+/* The keys of sa[i], a packet of ct_len bytes of ciphertext, unless
+ * sa[i - 1] has fetched them (a longer packet of it may read a few more
+ * lines; they miss). */
 static inline void esp_sa_prefetch_keys(struct esp_sa *const sa[],
-					uint16_t i)
+					uint16_t i, uint32_t ct_len)
 {
 	const uint8_t *k = (const uint8_t *)&sa[i]->keys;
 
 	if (i > 0 && sa[i] == sa[i - 1])
 		return;
-	for (uint32_t m = sa[i]->key_lines; m != 0; m &= m - 1)
+	for (uint32_t m = esp_sa_key_lines(sa[i], ct_len); m != 0; m &= m - 1)
 		rte_prefetch1(k + __builtin_ctz(m) * RTE_CACHE_LINE_SIZE);
 }
 

@@ -1294,6 +1294,55 @@ static void test_install_rejects_bad_params(void **state)
 	assert_non_null(strstr(err, "family"));
 }
 
+/* Bit l: line l of esp_keys holds byte off. */
+static uint32_t line_bit(uint32_t off)
+{
+	return 1u << (off / RTE_CACHE_LINE_SIZE);
+}
+
+/*
+ * What a packet's crypto job reads of its SA's keys is fetched ahead
+ * (esp_sa_key_lines()): the AES schedule whatever the length, and with
+ * IPsec-MB's VAES GCM code H^n..H^1 for n blocks, which a short packet
+ * takes from the last lines only.
+ */
+static void test_key_lines(void **state)
+{
+	static const uint16_t ciphers[] = { ALGO_AES_128_GCM,
+					    ALGO_AES_256_GCM };
+	struct esp_params p;
+
+	(void)state;
+	for (size_t c = 0; c < RTE_DIM(ciphers); c++) {
+		struct esp_sa *sa;
+		uint32_t aes, prev = 0;
+
+		params_init(&p, ciphers[c], ALGO_INVALID, ESP_MODE_TUNNEL, 4,
+			    false, false, ESP_DIR_OUT);
+		sa = sa_new(&p);
+		aes = ciphers[c] == ALGO_AES_128_GCM ? 0x7 : 0xf;
+		for (uint32_t len = 4; len <= 1500; len += 4) {
+			uint32_t m = esp_sa_key_lines(sa, len);
+			uint32_t n = RTE_MIN((len + 15) / 16, 48u);
+
+			assert_int_equal(m & aes, aes);
+			if (sa->hkey_end == 0) { /* not the VAES code */
+				assert_int_equal(m, sa->key_lines);
+				continue;
+			}
+			assert_true(m & line_bit(16 * (sa->hkey_end - n)));
+			assert_true(m & line_bit(16 * sa->hkey_end - 1));
+			assert_int_equal(m & prev, prev); /* longer: more */
+			prev = m;
+		}
+		if (sa->hkey_end != 0) {
+			assert_int_equal(esp_sa_key_lines(sa, 48), aes | 0xc000);
+			assert_int_equal(esp_sa_key_lines(sa, 1400), 0xffff);
+		}
+		esp_sa_free(sa);
+	}
+}
+
 /* ---- IPv6 extension headers around ESP ---- */
 
 #define EXT_HOP  0
@@ -1592,6 +1641,7 @@ int main(void)
 		cmocka_unit_test(test_inbound_peer_moves),
 		cmocka_unit_test(test_large_mixed_burst),
 		cmocka_unit_test(test_install_rejects_bad_params),
+		cmocka_unit_test(test_key_lines),
 		cmocka_unit_test(test_ipv6_inbound_behind_extension_headers),
 		cmocka_unit_test(test_ipv6_inbound_bad_chains),
 		cmocka_unit_test(test_ipv6_transport_esp_after_routing_header),
