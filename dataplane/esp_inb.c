@@ -25,6 +25,8 @@
 #define UDP_HDR_LEN  8
 #define PROTO_ESP    50
 #define PROTO_UDP    17
+#define PROTO_TCP    6
+#define TCP_HDR_MIN  20
 
 #define ECN_MASK   0x3
 #define ECN_ECT1   0x1
@@ -215,9 +217,7 @@ inb_tun(struct esp_sa *sa, struct rte_mbuf *m, struct esp_pkt *p, bool v6)
 /*
  * Transport mode: the IP header, with any IPv6 extension headers before
  * ESP, moves up to the payload; the last Next Header field before ESP (or
- * UDP) takes the trailer's.  XXX with NAT-T, TCP and UDP checksums of the
- * payload are not fixed up for the translated addresses (RFC 3948 section
- * 3.1.2); the original addresses (NAT-OA) are not known here.
+ * UDP) takes the trailer's.  With NAT-T, trs_natt_csum() follows.
  */
 static inline __rte_always_inline uint8_t
 inb_trs(struct esp_sa *sa, struct rte_mbuf *m, struct esp_pkt *p, bool v6)
@@ -251,6 +251,77 @@ inb_trs(struct esp_sa *sa, struct rte_mbuf *m, struct esp_pkt *p, bool v6)
 	return ESP_DROP_NONE;
 }
 
+/* Where the checksum of an upper layer of len bytes is; 0: none here. */
+static inline uint32_t l4_csum_off(uint8_t proto, uint32_t len)
+{
+	if (proto == PROTO_TCP && len >= TCP_HDR_MIN)
+		return 16;
+	if (proto == PROTO_UDP && len >= UDP_HDR_LEN)
+		return 6;
+	return 0;
+}
+
+/*
+ * Transport mode with NAT-T: the peer computed its TCP or UDP checksum
+ * over its address before a NAT rewrote it.  RFC 3948 section 3.1.2 lets
+ * the receiver compute it again over the header as received (its second
+ * way; the first needs the original address, NAT-OA, which the SA does
+ * not carry): the ICV has vouched for the data already.  Left as sent: a
+ * UDP checksum of 0 (none in IPv4; in IPv6 the peer's own error), and an
+ * IPv6 fragment that a peer protected although transport mode takes
+ * whole datagrams (RFC 4303 section 3.1.1): its checksum covers data
+ * this packet does not hold.  (Fragments of the ESP packet itself were
+ * reassembled before ESP.)  XXX behind a routing header the IPv6
+ * pseudo-header should carry the final destination (RFC 8200 section
+ * 8.1), as in esp_outb.c's post_udp6().
+ */
+static void trs_natt_csum(struct rte_mbuf *m, bool v6)
+{
+	uint8_t *ip = rte_pktmbuf_mtod(m, uint8_t *), *l4;
+	struct rte_ipv6_hdr ph;
+	struct ipv6_ext x;
+	uint32_t off, cs;
+	uint8_t proto;
+	uint16_t sum;
+
+	if (v6) {
+		/* inb_trs rebuilt this chain from a walked one: it holds. */
+		ipv6_ext_skip(ip, m->data_len, 0, &x);
+		if (x.frag)
+			return;
+		off = x.l4_off;
+		proto = x.proto;
+	} else {
+		off = (ip[0] & 0xfu) * 4u;
+		proto = ip[9];
+	}
+	l4 = ip + off;
+	cs = l4_csum_off(proto, m->data_len - off);
+	if (cs == 0 || (proto == PROTO_UDP && esp_ld16(l4 + cs) == 0))
+		return;
+	esp_st16(l4 + cs, 0);
+	if (v6) {
+		memcpy(&ph, ip, sizeof(ph));
+		ph.proto = proto;
+		ph.payload_len = rte_cpu_to_be_16((uint16_t)(m->data_len - off));
+		sum = rte_ipv6_udptcp_cksum(&ph, l4);
+	} else {
+		sum = rte_ipv4_udptcp_cksum((const struct rte_ipv4_hdr *)ip, l4);
+	}
+	memcpy(l4 + cs, &sum, sizeof(sum)); /* already in network order */
+}
+
+static inline __rte_always_inline uint8_t
+inb_trs_natt(struct esp_sa *sa, struct rte_mbuf *m, struct esp_pkt *p,
+	     bool v6)
+{
+	uint8_t why = inb_trs(sa, m, p, v6);
+
+	if (why == ESP_DROP_NONE)
+		trs_natt_csum(m, v6);
+	return why;
+}
+
 #define PARSE_VARIANT(name, v6, udp)                                         \
 	static uint8_t name(struct esp_sa *sa, struct rte_mbuf *m,           \
 			    struct esp_pkt *p)                               \
@@ -272,6 +343,8 @@ FINISH_VARIANT(tun4, inb_tun, false)
 FINISH_VARIANT(tun6, inb_tun, true)
 FINISH_VARIANT(trs4, inb_trs, false)
 FINISH_VARIANT(trs6, inb_trs, true)
+FINISH_VARIANT(trs4_udp, inb_trs_natt, false)
+FINISH_VARIANT(trs6_udp, inb_trs_natt, true)
 
 /* By esp_sa.path: transport, IPv6, NAT-T. */
 static const esp_inb_parse_fn parse_by_path[ESP_PATH_COUNT] = {
@@ -279,7 +352,7 @@ static const esp_inb_parse_fn parse_by_path[ESP_PATH_COUNT] = {
 	parse4, parse4_udp, parse6, parse6_udp,
 };
 static const esp_inb_finish_fn finish_by_path[ESP_PATH_COUNT] = {
-	tun4, tun4, tun6, tun6, trs4, trs4, trs6, trs6,
+	tun4, tun4, tun6, tun6, trs4, trs4_udp, trs6, trs6_udp,
 };
 
 void esp_inb_sa_init(struct esp_sa *sa, const struct esp_params *p)

@@ -1343,6 +1343,150 @@ static void test_key_lines(void **state)
 	}
 }
 
+/* ---- transport mode behind a NAT (RFC 3948 section 3.1.2) ---- */
+
+#define PROTO_TCP 6
+#define PROTO_UDP 17
+
+static void ipv4_csum_fix(uint8_t *ip)
+{
+	uint16_t c;
+
+	ip[10] = ip[11] = 0;
+	c = csum(ip, 20);
+	ip[10] = (uint8_t)(c >> 8);
+	ip[11] = (uint8_t)c;
+}
+
+/* The sum of the pseudo-header of the packet ip (no extension headers)
+ * with source src, as oracle_csum() takes it. */
+static uint32_t pseudo_sum(const uint8_t *ip, const uint8_t *src,
+			   uint8_t proto, size_t l4_len)
+{
+	uint8_t ph[40] = { 0 };
+	size_t al = ip[0] >> 4 == 6 ? 16 : 4;
+
+	memcpy(ph, src, al);
+	memcpy(ph + al, ip + (al == 16 ? 24 : 16), al);
+	ph[2 * al + 1] = proto;
+	ph[2 * al + 2] = (uint8_t)(l4_len >> 8);
+	ph[2 * al + 3] = (uint8_t)l4_len;
+	return (uint16_t)~oracle_csum(ph, 2 * al + 4, 0);
+}
+
+/*
+ * A TCP or UDP packet as it reaches us from a peer behind a NAT: its
+ * source address rewritten, its checksum the peer's, computed over its
+ * own address.  Returns the length; *csum_off: where the checksum is.
+ */
+static size_t natted_packet(uint8_t *b, int fam, uint8_t proto,
+			    size_t *csum_off)
+{
+	static const uint8_t priv6[16] = { 0xfd, 0, 0, 0, 0, 0, 0, 0,
+					   0, 0, 0, 0, 0, 0, 0, 9 };
+	static const uint8_t priv4[4] = { 192, 168, 1, 9 };
+	size_t hl = fam == 6 ? 40 : 20, l4 = proto == PROTO_TCP ? 20 : 8;
+	size_t len = make_inner(b, fam, 60, 3, 0), l4_len = len - hl;
+	uint16_t c;
+
+	if (fam == 6) {
+		b[6] = proto;
+	} else {
+		b[9] = proto;
+		ipv4_csum_fix(b);
+	}
+	memset(b + hl, 0x5a, l4); /* ports, TCP numbers and flags */
+	if (proto == PROTO_TCP)
+		b[hl + 12] = 5 << 4; /* data offset */
+	else
+		b[hl + 4] = (uint8_t)(l4_len >> 8), b[hl + 5] = (uint8_t)l4_len;
+	*csum_off = hl + (proto == PROTO_TCP ? 16 : 6);
+	b[*csum_off] = b[*csum_off + 1] = 0;
+	c = oracle_csum(b + hl, l4_len,
+			pseudo_sum(b, fam == 6 ? priv6 : priv4, proto, l4_len));
+	b[*csum_off] = (uint8_t)(c >> 8);
+	b[*csum_off + 1] = (uint8_t)c;
+	return len;
+}
+
+/* Encapsulate pkt with the oracle for SA p, decapsulate it with in. */
+static struct rte_mbuf *through(const struct esp_params *p, struct esp_sa *in,
+				const uint8_t *pkt, size_t len, uint64_t seq)
+{
+	struct oracle_opts o = { .seq = seq, .pad_len = -1, .nh = -1 };
+	uint8_t buf[512];
+	size_t n = oracle_encap(p, &o, pkt, len, buf, sizeof(buf));
+	struct rte_mbuf *m;
+
+	assert_true(n > 0);
+	m = mbuf_of(buf, n);
+	assert_int_equal(run1(in, &m, false), 0);
+	assert_int_equal(m->pkt_len, len);
+	return m;
+}
+
+/* Does the TCP or UDP checksum of ip verify against its own header? */
+static bool l4_csum_ok(const uint8_t *ip, size_t len)
+{
+	size_t hl = ip[0] >> 4 == 6 ? 40 : 20;
+	uint8_t proto = ip[0] >> 4 == 6 ? ip[6] : ip[9];
+
+	return oracle_csum(ip + hl, len - hl,
+			   pseudo_sum(ip, ip + (hl == 40 ? 8 : 12), proto,
+				      len - hl)) == 0;
+}
+
+/*
+ * With NAT-T, a transport-mode packet leaves ESP with a TCP or UDP
+ * checksum that verifies against the header it arrived with (the
+ * address the NAT gave its sender), all else as sent; without NAT-T,
+ * as sent.  A UDP checksum of 0 stays 0.
+ */
+static void test_transport_natt_checksums(void **state)
+{
+	static const uint8_t protos[] = { PROTO_TCP, PROTO_UDP };
+	uint8_t pkt[256];
+	uint64_t seq = 1;
+
+	(void)state;
+	for (int fam = 4; fam <= 6; fam += 2)
+	for (int natt = 0; natt <= 1; natt++) {
+		struct esp_params p, pi;
+		struct esp_sa *in;
+
+		params_init(&p, ALGO_AES_256_GCM, ALGO_INVALID,
+			    ESP_MODE_TRANSPORT, fam, natt, false, ESP_DIR_OUT);
+		pi = p;
+		pi.dir = ESP_DIR_IN;
+		in = sa_new(&pi);
+		for (size_t k = 0; k < RTE_DIM(protos); k++) {
+			size_t off, len = natted_packet(pkt, fam, protos[k],
+							&off);
+			struct rte_mbuf *m = through(&p, in, pkt, len, seq++);
+			uint8_t *got = rte_pktmbuf_mtod(m, uint8_t *);
+
+			assert_false(l4_csum_ok(pkt, len));
+			assert_int_equal(l4_csum_ok(got, len), natt);
+			if (natt) /* the rest as sent */
+				memcpy(got + off, pkt + off, 2);
+			assert_memory_equal(got, pkt, len);
+			rte_pktmbuf_free(m);
+		}
+		if (fam == 4 && natt) {
+			size_t off, len = natted_packet(pkt, 4, PROTO_UDP,
+							&off);
+			struct rte_mbuf *m;
+
+			pkt[off] = pkt[off + 1] = 0; /* no UDP checksum */
+			m = through(&p, in, pkt, len, seq++);
+			assert_memory_equal(rte_pktmbuf_mtod(m, uint8_t *),
+					    pkt, len);
+			rte_pktmbuf_free(m);
+		}
+		esp_sa_free(in);
+	}
+}
+
 /* ---- IPv6 extension headers around ESP ---- */
 
 #define EXT_HOP  0
@@ -1642,6 +1786,7 @@ int main(void)
 		cmocka_unit_test(test_large_mixed_burst),
 		cmocka_unit_test(test_install_rejects_bad_params),
 		cmocka_unit_test(test_key_lines),
+		cmocka_unit_test(test_transport_natt_checksums),
 		cmocka_unit_test(test_ipv6_inbound_behind_extension_headers),
 		cmocka_unit_test(test_ipv6_inbound_bad_chains),
 		cmocka_unit_test(test_ipv6_transport_esp_after_routing_header),
