@@ -371,7 +371,7 @@ static size_t aes_schedule_len(uint8_t key_len)
  * gcm_key_data.  Its VAES code (AVX-512 with VAES and VPCLMULQDQ) keeps
  * H^48..H^1 ending at byte 16 * 63 and reads as many as the packet has
  * blocks (esp_sa.hkey_end); a 1400-byte packet reads all twelve lines of
- * them, a 64-byte one two.  The other code keeps H^1..H^8 from byte
+ * them, a 64-byte one the last.  The other code keeps H^1..H^8 from byte
  * 16 * 15, and SSE and AVX their Karatsuba halves behind them: four
  * lines, whatever the length.
  */

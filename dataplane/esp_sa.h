@@ -368,7 +368,8 @@ static inline void esp_sa_prefetch_upto(struct esp_sa *const sa[],
 #define ESP_GCM_HKEYS 48
 
 /* The lines of keys a packet of sa with ct_len bytes of ciphertext
- * reads: n blocks read H^n..H^1 (one more for a partial block). */
+ * reads: n blocks, the last one maybe partial, read H^n..H^1 (the AAD
+ * and the length block take H^1). */
 static inline uint32_t esp_sa_key_lines(const struct esp_sa *sa,
 					uint32_t ct_len)
 {
@@ -376,7 +377,7 @@ static inline uint32_t esp_sa_key_lines(const struct esp_sa *sa,
 
 	if (sa->hkey_end == 0)
 		return sa->key_lines;
-	n = RTE_MIN(ct_len / 16 + 1, (uint32_t)ESP_GCM_HKEYS);
+	n = RTE_MIN((ct_len + 15) / 16, (uint32_t)ESP_GCM_HKEYS);
 	first = 16 * (sa->hkey_end - n) / RTE_CACHE_LINE_SIZE;
 	last = (16 * sa->hkey_end - 1) / RTE_CACHE_LINE_SIZE;
 	return sa->key_lines | ((2u << last) - (1u << first));
