@@ -337,6 +337,10 @@ unsigned int chan_serve_poll(struct chan_serve *cs)
 	explicit_bzero(cs->msgs, n * sizeof(cs->msgs[0]));
 	answer_rejected(cs);
 
+	/* Policy changes published with the old rte_acl contexts get new
+	 * ones once they stop (spd.h). */
+	if (spd_settle(sa_table_spd(cs->t)))
+		n++;
 	now = now_ns();
 	if (cs->n_dying)
 		reap_dying(cs, now, NULL);

@@ -19,6 +19,17 @@
  * finds one rte_acl lookup about as dear as scanning 20 to 30. */
 #define SPD_ACL_MIN 24
 
+/* A published list differs from its contexts' base by at most this many
+ * policies added and deleted (spd.h); a scan of as many added ones costs
+ * about one rte_acl lookup more. */
+#define SPD_DELTA_MAX 32
+
+/* Changes stop this long before spd_settle() builds the contexts anew. */
+#define SPD_SETTLE_MS 50
+
+/* base_at[] of a policy deleted since the base. */
+#define SPD_GONE UINT32_MAX
+
 #define PROTO_TCP  6
 #define PROTO_UDP  17
 #define PROTO_SCTP 132
@@ -30,13 +41,29 @@ struct vip_key {
 	uint8_t addr[16];
 };
 
-/* The general policies as the workers see them: immutable once
- * published, in lookup order, with their rte_acl contexts when the list
- * is long (NULL: scan it). */
+/*
+ * The general policies as the workers see them: immutable once
+ * published, in lookup order, with rte_acl contexts when the list is long
+ * (NULL: scan it).  The contexts answer for the base, an older list, by
+ * its positions: base_at[] says where each base policy is in p[] now
+ * (SPD_GONE: deleted), added[] lists, ascending, the positions of the
+ * policies installed since.  Both arrays lie behind p[].
+ */
 struct spd_list {
 	uint32_t n;
 	struct spd_acl *acl;
+	uint32_t n_base;
+	uint32_t n_added;
+	uint32_t n_gone;
+	const uint32_t *base_at;
+	const uint32_t *added;
 	struct spd_policy p[];
+};
+
+/* What orders the list: priority, then installation. */
+struct spd_order {
+	uint32_t priority;
+	uint64_t serial;
 };
 
 struct spd {
@@ -48,6 +75,10 @@ struct spd {
 	 * order, VIP ones included. */
 	struct spd_policy *all;
 	uint32_t n_all;
+	uint64_t serial;          /* the last one given out */
+	struct spd_order *base;   /* the published contexts' list */
+	uint32_t n_base;
+	uint64_t changed;         /* timer cycles at the last change */
 };
 
 struct spd *spd_create(const char *name, uint32_t max_vips, int socket,
@@ -71,7 +102,8 @@ struct spd *spd_create(const char *name, uint32_t max_vips, int socket,
 	spd->list = rte_zmalloc_socket("spd_list", sizeof(*spd->list), 0,
 				       socket);
 	spd->all = calloc(SPD_MAX_POLICIES, sizeof(*spd->all));
-	if (!spd->vip || !spd->list || !spd->all) {
+	spd->base = calloc(SPD_MAX_POLICIES, sizeof(*spd->base));
+	if (!spd->vip || !spd->list || !spd->all || !spd->base) {
 		spd_free(spd);
 		return NULL;
 	}
@@ -87,6 +119,7 @@ void spd_free(struct spd *spd)
 		spd_acl_free(spd->list->acl);
 	rte_free(spd->list);
 	free(spd->all);
+	free(spd->base);
 	rte_free(spd);
 }
 
@@ -233,105 +266,173 @@ static int find(const struct spd *spd, uint64_t id)
 	return -1;
 }
 
-/* Lower priority first; the sort is stable, so ties keep the order in
- * which they were installed. */
-static void sort_list(struct spd_list *l)
+static int order_cmp(const struct spd_order *a, const struct spd_order *b)
 {
-	for (uint32_t i = 1; i < l->n; i++) {
-		struct spd_policy t = l->p[i];
-		uint32_t j = i;
-
-		for (; j > 0 && l->p[j - 1].priority > t.priority; j--)
-			l->p[j] = l->p[j - 1];
-		l->p[j] = t;
-	}
+	if (a->priority != b->priority)
+		return a->priority < b->priority ? -1 : 1;
+	return a->serial < b->serial ? -1 : a->serial > b->serial;
 }
 
-/* The general list from all[], without its contexts; NULL when out of
- * memory. */
+static struct spd_order order_of(const struct spd_policy *p)
+{
+	return (struct spd_order){ p->priority, p->serial };
+}
+
+static int policy_cmp(const void *a, const void *b)
+{
+	struct spd_order x = order_of(a), y = order_of(b);
+
+	return order_cmp(&x, &y);
+}
+
+/* Where the base's policies are in l->p[] and which are new: a merge of
+ * two lists in the same order. */
+static void list_diff(struct spd_list *l, const struct spd_order *base,
+		      uint32_t n_base, uint32_t *base_at, uint32_t *added)
+{
+	uint32_t i = 0, j = 0;
+
+	l->n_base = n_base;
+	while (i < l->n || j < n_base) {
+		struct spd_order o = i < l->n ? order_of(&l->p[i])
+					      : (struct spd_order){ 0, 0 };
+		int c = i == l->n ? -1 : j == n_base ? 1
+			: order_cmp(&base[j], &o);
+
+		if (c == 0) {
+			base_at[j++] = i++;
+		} else if (c < 0) {
+			base_at[j++] = SPD_GONE;
+			l->n_gone++;
+		} else {
+			added[l->n_added++] = i++;
+		}
+	}
+	l->base_at = base_at;
+	l->added = added;
+}
+
+/* The general list from all[], without contexts, with its difference
+ * from the base when there is one; NULL when out of memory. */
 static struct spd_list *list_make(const struct spd *spd)
 {
-	struct spd_list *l;
-	uint32_t n = 0;
+	size_t room = sizeof(struct spd_list) +
+		      spd->n_all * sizeof(struct spd_policy) +
+		      (spd->n_base + spd->n_all) * sizeof(uint32_t);
+	struct spd_list *l = rte_zmalloc("spd_list", room, RTE_CACHE_LINE_SIZE);
+	uint32_t *base_at;
 
-	l = rte_zmalloc("spd_list", sizeof(*l) + spd->n_all *
-			sizeof(l->p[0]), RTE_CACHE_LINE_SIZE);
 	if (!l)
 		return NULL;
 	for (uint32_t i = 0; i < spd->n_all; i++)
 		if (!spd_policy_is_vip(&spd->all[i]))
-			l->p[n++] = spd->all[i];
-	l->n = n;
-	sort_list(l);
+			l->p[l->n++] = spd->all[i];
+	qsort(l->p, l->n, sizeof(l->p[0]), policy_cmp);
+	base_at = (uint32_t *)&l->p[spd->n_all];
+	list_diff(l, spd->base, spd->n_base, base_at, base_at + spd->n_base);
 	return l;
 }
 
 /* Publish l and wait until no worker can still be reading the list it
- * replaced; returns that one. */
-static struct spd_list *swap_list(struct spd *spd, struct spd_list *l)
+ * replaced; free that one, and its contexts unless l took them over. */
+static void swap_list(struct spd *spd, struct spd_list *l)
 {
 	struct spd_list *old = spd->list;
 
 	__atomic_store_n(&spd->list, l, __ATOMIC_RELEASE);
 	grace(spd);
-	return old;
+	if (old->acl != l->acl)
+		spd_acl_free(old->acl);
+	rte_free(old);
+}
+
+/* Build contexts for l, which becomes the base.  0 or a negative errno. */
+static int rebase(struct spd *spd, struct spd_list *l)
+{
+	int rc = spd_acl_build(l->p, l->n, spd->socket, &l->acl);
+
+	if (rc < 0)
+		return rc;
+	for (uint32_t i = 0; i < l->n; i++)
+		spd->base[i] = order_of(&l->p[i]);
+	spd->n_base = l->n;
+	l->n_base = l->n;
+	l->n_added = l->n_gone = 0;
+	l->base_at = NULL; /* the identity, never read: see find_general() */
+	return 0;
+}
+
+/* l without contexts: the workers scan it. */
+static void unbase(struct spd *spd, struct spd_list *l)
+{
+	spd->n_base = 0;
+	l->acl = NULL;
+	l->n_base = l->n_added = l->n_gone = 0;
 }
 
 /*
- * Build the general list from all[], with rte_acl contexts when it is
- * long and acl is true, and publish it, then free the old one after a
- * grace period.  On failure the old list stays published.  XXX Every
- * add and delete builds the contexts anew, about 30 ms at 1000
- * policies and 350 ms at 10000: installing thousands one by one wants
- * a batch that publishes once.
+ * Publish all[] after a change.  A short list is scanned; a long one
+ * keeps the published contexts with its difference from their base while
+ * that is small, and gets new contexts otherwise, or when build is true
+ * (or none are published); failing that, the old ones with the
+ * difference, or the scan.  -ENOMEM when not even the list could be had:
+ * the old one stays published.
  */
-static int publish(struct spd *spd, bool acl)
+static int publish(struct spd *spd, bool build)
 {
-	struct spd_list *l = list_make(spd), *old;
-	int rc;
+	struct spd_list *l = list_make(spd);
+	bool based = spd->list->acl != NULL;
 
 	if (!l)
 		return -ENOMEM;
-	if (acl && l->n >= SPD_ACL_MIN) {
-		rc = spd_acl_build(l->p, l->n, spd->socket, &l->acl);
-		if (rc < 0) {
-			rte_free(l);
-			return rc;
-		}
+	if (l->n < SPD_ACL_MIN) {
+		unbase(spd, l);
+	} else if (!build && based &&
+		   l->n_added + l->n_gone <= SPD_DELTA_MAX) {
+		l->acl = spd->list->acl;
+	} else if (rebase(spd, l) != 0) {
+		if (based)
+			l->acl = spd->list->acl;
+		else
+			unbase(spd, l);
 	}
-	old = swap_list(spd, l);
-	spd_acl_free(old->acl);
-	rte_free(old);
+	swap_list(spd, l);
+	spd->changed = rte_get_timer_cycles();
 	return 0;
 }
 
-static bool same_policies(const struct spd_list *a,
-			  const struct spd_list *b)
-{
-	if (a->n != b->n)
-		return false;
-	for (uint32_t i = 0; i < a->n; i++)
-		if (a->p[i].id != b->p[i].id)
-			return false;
-	return true;
-}
-
-/* Publish all[] again when only the policies' SAs changed: the same
- * policies in the same order, so the contexts of the published list
- * still answer for the new one and pass to it, with no rebuild. */
+/* Publish all[] again when only the policies' SAs changed: the list
+ * keeps its order and its difference, and takes over the contexts. */
 static int republish(struct spd *spd)
 {
-	struct spd_list *l = list_make(spd), *old = spd->list;
+	struct spd_list *l = list_make(spd);
 
 	if (!l)
 		return -ENOMEM;
-	if (!same_policies(l, old)) {
-		rte_free(l); /* a flush could not publish */
-		return publish(spd, true);
-	}
-	l->acl = old->acl;
-	rte_free(swap_list(spd, l));
+	l->acl = spd->list->acl;
+	if (!l->acl)
+		unbase(spd, l);
+	swap_list(spd, l);
 	return 0;
+}
+
+bool spd_acl_stale(const struct spd *spd)
+{
+	const struct spd_list *l = spd->list;
+
+	return l->acl && l->n_added + l->n_gone > 0;
+}
+
+bool spd_settle(struct spd *spd)
+{
+	uint64_t quiet = rte_get_timer_hz() / 1000 * SPD_SETTLE_MS;
+
+	if (!spd_acl_stale(spd) ||
+	    rte_get_timer_cycles() - spd->changed < quiet)
+		return false;
+	/* On failure the difference stays, and so does correctness; the
+	 * next try waits for another quiet spell. */
+	return publish(spd, true) == 0 && !spd_acl_stale(spd);
 }
 
 static int vip_set(struct spd *spd, const struct spd_policy *p)
@@ -358,11 +459,13 @@ int spd_add(struct spd *spd, const struct spd_policy *p)
 		rc = vip_set(spd, p);
 		if (rc < 0)
 			return rc;
-		spd->all[spd->n_all++] = *p;
+		spd->all[spd->n_all] = *p;
+		spd->all[spd->n_all++].serial = ++spd->serial;
 		return 0;
 	}
-	spd->all[spd->n_all++] = *p;
-	rc = publish(spd, true);
+	spd->all[spd->n_all] = *p;
+	spd->all[spd->n_all++].serial = ++spd->serial;
+	rc = publish(spd, false);
 	if (rc < 0)
 		spd->n_all--;
 	return rc;
@@ -413,7 +516,7 @@ int spd_del(struct spd *spd, uint64_t id)
 		vip_del(spd, &p);
 		return 0;
 	}
-	rc = publish(spd, true);
+	rc = publish(spd, false);
 	if (rc < 0)
 		all_insert(spd, (uint32_t)i, &p); /* still published */
 	return rc;
@@ -486,10 +589,10 @@ void spd_flush(struct spd *spd, uint64_t keep)
 			n_pos++;
 	}
 	spd->n_all = n;
-	/* A flush cannot fail: when rte_acl cannot be built, the workers
-	 * scan.  XXX When even the list cannot be had, the old one stays
-	 * published. */
-	if (publish(spd, true) != 0 && publish(spd, false) != 0)
+	/* A flush cannot fail: when rte_acl cannot be built, the old
+	 * contexts answer with the difference (or the workers scan).  XXX
+	 * When even the list cannot be had, the old one stays published. */
+	if (publish(spd, true) != 0)
 		grace(spd);
 	for (uint32_t i = 0; i < n_pos; i++)
 		rte_hash_free_key_with_position(spd->vip, pos[i]);
@@ -520,6 +623,33 @@ static uint8_t verdict(const struct spd_policy *p, struct esp_sa **sa)
 	return p->action;
 }
 
+/*
+ * The first match in l by its contexts, which answer for the base (struct
+ * spd_list).  Deleting and adding keep the order of the policies that
+ * stay, so the base's first match j, where it still is, comes before
+ * every other policy of the base that matches, and only a policy added
+ * since can come earlier.  When j is gone, the next match of the base is
+ * unknown: scan.
+ */
+static uint32_t find_general(const struct spd_list *l,
+			     const struct spd_key *k)
+{
+	uint32_t j = spd_acl_find(l->acl, k), i;
+
+	if (l->n_added + l->n_gone == 0)
+		return j; /* l is the base */
+	i = j < l->n_base ? l->base_at[j] : l->n;
+	if (i == SPD_GONE)
+		return spd_scan(l->p, l->n, k);
+	for (uint32_t a = 0; a < l->n_added && l->added[a] < i; a++) {
+		const struct spd_policy *p = &l->p[l->added[a]];
+
+		if (spd_sel_match(&p->sel, k, p->dir == SPD_IN))
+			return l->added[a];
+	}
+	return i;
+}
+
 static uint8_t lookup(const struct spd *spd, const struct spd_key *k,
 		      struct esp_sa **sa, bool scan)
 {
@@ -537,10 +667,7 @@ static uint8_t lookup(const struct spd *spd, const struct spd_key *k,
 	}
 
 	l = __atomic_load_n(&spd->list, __ATOMIC_ACQUIRE);
-	if (l->acl && !scan)
-		i = spd_acl_find(l->acl, k);
-	else
-		i = spd_scan(l->p, l->n, k);
+	i = l->acl && !scan ? find_general(l, k) : spd_scan(l->p, l->n, k);
 	return verdict(i < l->n ? &l->p[i] : NULL, sa);
 }
 

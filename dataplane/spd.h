@@ -15,9 +15,15 @@
  *    ones with local = destination.  An inbound ENCRYPT policy that
  *    matches a clear packet discards it: that traffic must arrive under
  *    ESP (RFC 4301 section 5.2).  A short list is scanned (spd_scan());
- *    from 24 policies on, one rte_acl context per address family,
- *    built when the list is published, finds the same first match
- *    (spd_acl.h).
+ *    from 24 policies on, one rte_acl context per address family finds
+ *    the same first match (spd_acl.h).  Building the contexts takes
+ *    tens of milliseconds at a thousand policies, so a change does not
+ *    wait for it: the list is published at once with the contexts of an
+ *    older one (the base) and the difference, a few policies added
+ *    since, scanned, and a few deleted, which send a lookup the base
+ *    answers with one of them to the full scan.  The contexts are built
+ *    anew when the difference grows past SPD_DELTA_MAX or when changes
+ *    stop for a moment (spd_settle()).
  * 3. No match: bypass.  The frame forwards everything else in clear, as a
  *    router does; an operator who wants default-deny adds a discard
  *    policy with the lowest priority.
@@ -71,6 +77,7 @@ enum spd_dir {
 
 struct spd_policy {
 	uint64_t id;
+	uint64_t serial; /* set by spd_add(): installation order, unique */
 	uint32_t priority;
 	uint8_t dir;    /* enum spd_dir */
 	uint8_t action; /* enum spd_action */
@@ -128,6 +135,16 @@ unsigned int spd_count(const struct spd *spd);
 /* Delete every policy whose id has none of the bits of keep (0: all),
  * with one grace period. */
 void spd_flush(struct spd *spd, uint64_t keep);
+
+/*
+ * Main lcore, every turn of its loop: build the rte_acl contexts anew
+ * when the published list has carried a difference (above) for
+ * SPD_SETTLE_MS without a change.  Returns true when it published.
+ */
+bool spd_settle(struct spd *spd);
+
+/* Does the published list carry a difference from its contexts' base? */
+bool spd_acl_stale(const struct spd *spd);
 
 /*
  * Worker: the verdict for one transit packet (enum spd_action) and, for

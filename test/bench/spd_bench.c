@@ -3,7 +3,9 @@
  * spd_bench: general SPD lookups per second, the scan (spd_scan()) against
  * rte_acl (spd_acl_find()), one key at a time as a worker asks, at 10,
  * 20, 50, 100, 1000 and 10000 policies, and the time rte_acl takes to
- * build.  The policies are site-to-site traffic
+ * build; then the time to install 1000 and 4000 of them one by one
+ * (spd_add(), with rte_acl contexts rebuilt only as spd.h says) and the
+ * build spd_settle() makes after.  The policies are site-to-site traffic
  * selectors: a /24 behind us to a /24 behind a peer, IPv4, half of them
  * any protocol and port, the rest one protocol and one remote port.
  * Every key is aimed at one policy picked at random, so the scan walks
@@ -150,9 +152,59 @@ static int bench(uint32_t n, double seconds, struct spd_policy *ps,
 	return mismatches != 0;
 }
 
+static double ms_since(uint64_t t0)
+{
+	return (double)(rte_get_timer_cycles() - t0) * 1e3 /
+	       (double)rte_get_timer_hz();
+}
+
+/*
+ * Installing n policies one by one, as the control daemon does when
+ * tunnels come up, then the contexts spd_settle() builds once they stop.
+ * Every 16th is deleted again, as tunnels go down too.
+ */
+static int install(uint32_t n, struct spd_policy *ps)
+{
+	struct spd *spd = spd_create("spd_bench", 64, SOCKET_ID_ANY, NULL);
+	uint64_t t0;
+	double add_ms, settle_ms;
+	uint32_t builds = 0;
+
+	if (!spd)
+		return 1;
+	make_policies(ps, n);
+	t0 = rte_get_timer_cycles();
+	for (uint32_t i = 0; i < n; i++) {
+		if (spd_add(spd, &ps[i]) != 0) {
+			fprintf(stderr, "spd_bench: spd_add failed at %u\n", i);
+			spd_free(spd);
+			return 1;
+		}
+		if (i % 16 == 15 && spd_del(spd, ps[i - 8].id) != 0) {
+			spd_free(spd);
+			return 1;
+		}
+		builds += !spd_acl_stale(spd) && spd_acl_active(spd);
+	}
+	add_ms = ms_since(t0);
+	rte_delay_ms(60);
+	t0 = rte_get_timer_cycles();
+	if (!spd_settle(spd)) {
+		fprintf(stderr, "spd_bench: no settling build\n");
+		spd_free(spd);
+		return 1;
+	}
+	settle_ms = ms_since(t0);
+	printf("%8u %12.1f %10.1f %8u %10.1f\n", n, add_ms,
+	       add_ms * 1e3 / n, builds, settle_ms);
+	spd_free(spd);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	static const uint32_t sizes[] = { 10, 20, 50, 100, 1000, 10000 };
+	static const uint32_t installs[] = { 1000, 4000 };
 	char *eal[] = { argv[0], "--no-huge", "--no-pci", "-l", "0",
 			"--no-shconf", "-m", "1024", "--log-level=error" };
 	static struct spd_policy ps[MAX_POLICIES];
@@ -173,6 +225,10 @@ int main(int argc, char **argv)
 	       "scan_Mlookup/s", "acl_Mlookup/s", "acl/scan", "mismatches");
 	for (uint32_t i = 0; i < RTE_DIM(sizes); i++)
 		bad |= bench(sizes[i], seconds, ps, keys, answers);
+	printf("\n%8s %12s %10s %8s %10s\n", "policies", "install_ms",
+	       "us_per_add", "builds", "settle_ms");
+	for (uint32_t i = 0; i < RTE_DIM(installs); i++)
+		bad |= install(installs[i], ps);
 	rte_eal_cleanup();
 	return bad;
 }

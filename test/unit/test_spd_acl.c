@@ -4,8 +4,9 @@
  * random, overlapping policies of both families, in both directions, with
  * port ranges and protocol wildcards, must give the first match the scan
  * gives for every random key; spd_lookup() must stay equal to
- * spd_lookup_linear() while policies come and go; and a build that runs
- * out of memory must leave the SPD as it was.
+ * spd_lookup_linear() while policies come and go, also between builds,
+ * when the contexts answer for an older list; and a build that runs out
+ * of memory must leave the SPD answering right.
  */
 #include <errno.h>
 #include <setjmp.h>
@@ -425,16 +426,30 @@ static void answers_same(const struct spd *spd, const struct answers *a)
 	}
 }
 
+/* Wait out the quiet spell spd_settle() wants, then call it. */
+static bool settle(struct spd *spd)
+{
+	rte_delay_ms(60); /* SPD_SETTLE_MS and some */
+	return spd_settle(spd);
+}
+
+/* Bytes of the list of n policies against a base of n_base. */
+static size_t list_room(uint32_t n, uint32_t n_base)
+{
+	return 128 + n * sizeof(struct spd_policy) + (n + n_base) * 4;
+}
+
 /*
- * Out of memory for a new list's rte_acl contexts: spd_add() and
- * spd_del() fail and leave the SPD as it was, published and listed.  A
- * new SA needs no new contexts, so spd_bind_sa() still works; a flush,
- * which cannot fail, falls back to the scan.
+ * Out of memory for rte_acl contexts: policies still come and go, the
+ * published contexts answering for an older list with the difference,
+ * however large; spd_settle() fails and keeps it, and builds once memory
+ * is back.  A new SA needs no contexts.  Out of memory for the list
+ * itself: spd_add() and spd_del() fail and leave the SPD as it was.
  */
 static void test_build_failure_keeps_spd(void **state)
 {
 	struct spd *spd = spd_create("t_acl_fail", 64, SOCKET_ID_ANY, NULL);
-	static struct spd_policy ps[128];
+	static struct spd_policy ps[256];
 	static struct answers a;
 	struct spd_policy all = { .id = 999, .dir = SPD_OUT,
 				  .action = SPD_DISCARD,
@@ -442,15 +457,17 @@ static void test_build_failure_keeps_spd(void **state)
 					   .rport_hi = UINT16_MAX } };
 	struct esp_sa *sa = NULL;
 	uint32_t n = 0, enc = 0, pol = 0;
-	uint64_t keep = 1ull << 62;
+	uint64_t keep = 1ull << 62, id = 1;
 
 	(void)state;
 	assert_non_null(spd);
 	rnd_state = 7;
 	while (n < 100)
 		assert_int_equal(add_random(spd, ps, &n,
-					    (n % 2 ? keep : 0) | (n + 1)), 0);
+					    (n % 2 ? keep : 0) | id++), 0);
+	settle(spd);
 	assert_true(spd_acl_active(spd));
+	assert_false(spd_acl_stale(spd));
 	answers_take(spd, ps, n, &a);
 	/* A key that an SA of its own encrypts, and the policy. */
 	while (enc < RTE_DIM(a.k) && !(a.v[enc] == SPD_ENCRYPT && a.sa[enc]))
@@ -459,36 +476,102 @@ static void test_build_failure_keeps_spd(void **state)
 	while (ps[pol].sa != a.sa[enc])
 		pol++;
 
-	/* Room for the list of 101 policies, not for their contexts. */
-	squeeze(101 * sizeof(struct spd_policy) + 512);
-	assert_true(spd_add(spd, &all) < 0);
-	assert_int_equal(spd_count(spd), 100);
-	assert_false(spd_get(spd, all.id, &all));
-	assert_true(spd_del(spd, ps[0].id) < 0);
-	assert_int_equal(spd_count(spd), 100);
-	assert_true(spd_get(spd, ps[0].id, &ps[0]));
-	assert_true(spd_acl_active(spd));
+	/* Room for lists (the published and the next, as the heap splits
+	 * it), not for contexts. */
+	squeeze(4 * list_room(150, 150));
+	assert_int_equal(spd_add(spd, &all), 0); /* first: discards all */
+	assert_true(spd_acl_stale(spd));
+	assert_int_equal(spd_lookup(spd, &a.k[enc], &sa), SPD_DISCARD);
+	check_lookups(spd, ps, n, 1000);
+	assert_int_equal(spd_del(spd, all.id), 0);
 	answers_same(spd, &a);
+	while (n < 140) /* past SPD_DELTA_MAX: every build fails */
+		assert_int_equal(add_random(spd, ps, &n, keep | id++), 0);
+	assert_true(spd_acl_stale(spd));
+	check_lookups(spd, ps, n, 2000);
+	assert_false(settle(spd));
+	assert_true(spd_acl_stale(spd));
 
-	/* Rebinding an SA passes the contexts on: no build. */
+	/* Rebinding an SA passes the contexts on. */
 	assert_int_equal(spd_bind_sa(spd, ps[pol].sa_id, sa_of(12345)), 1);
 	assert_true(spd_acl_active(spd));
 	assert_int_equal(spd_lookup(spd, &a.k[enc], &sa), SPD_ENCRYPT);
 	assert_ptr_equal(sa, sa_of(12345));
+	ps[pol].sa = sa_of(12345);
 	check_lookups(spd, ps, n, 1000);
 	release();
+	assert_true(settle(spd));
+	assert_false(spd_acl_stale(spd));
+	check_lookups(spd, ps, n, 1000);
 
-	squeeze(50 * sizeof(struct spd_policy) + 512);
+	/* A flush under the squeeze: the old contexts, a long difference. */
+	squeeze(4 * list_room(150, 150));
 	spd_flush(spd, keep);
-	assert_int_equal(spd_count(spd), 50);
-	assert_false(spd_acl_active(spd));
-	check_lookups(spd, ps, n, 1000);
+	assert_int_equal(spd_count(spd), 90);
+	for (uint32_t i = 0; i < n;) /* the ones kept */
+		if (ps[i].id & keep)
+			i++;
+		else
+			ps[i] = ps[--n];
+	assert_true(spd_acl_stale(spd));
+	check_lookups(spd, ps, n, 2000);
 	release();
 
-	/* With memory again, the SPD works as before. */
+	/* Not even a list: nothing changes. */
+	answers_take(spd, ps, n, &a);
+	squeeze(512);
+	assert_true(spd_add(spd, &all) < 0);
+	assert_false(spd_get(spd, all.id, &all));
+	assert_true(spd_del(spd, ps[0].id) < 0);
+	assert_true(spd_get(spd, ps[0].id, &ps[0]));
+	assert_int_equal(spd_count(spd), 90);
+	answers_same(spd, &a);
+	release();
+
+	assert_true(settle(spd));
 	assert_int_equal(spd_add(spd, &all), 0);
-	assert_true(spd_acl_active(spd));
 	check_lookups(spd, ps, n, 1000);
+	spd_free(spd);
+}
+
+/*
+ * Between builds, lookups go through contexts built for an older list:
+ * the first match must stay the scan's for keys aimed at the policies
+ * deleted since (whose traffic now falls to a later match) and at those
+ * added since, of every priority, and after spd_settle() builds anew.
+ */
+static void test_difference_answers_as_the_scan(void **state)
+{
+	struct spd *spd = spd_create("t_acl_diff", 64, SOCKET_ID_ANY, NULL);
+	static struct spd_policy ps[400], gone[400];
+	uint32_t n = 0, n_gone = 0;
+	uint64_t id = 1;
+
+	(void)state;
+	assert_non_null(spd);
+	rnd_state = 99;
+	while (n < 300)
+		assert_int_equal(add_random(spd, ps, &n, id++), 0);
+	assert_true(settle(spd));
+	for (uint32_t round = 0; round < 40; round++) {
+		if (rnd(2) && n > 250) {
+			uint32_t i = rnd(n);
+
+			gone[n_gone++] = ps[i];
+			assert_int_equal(spd_del(spd, ps[i].id), 0);
+			ps[i] = ps[--n];
+		} else {
+			assert_int_equal(add_random(spd, ps, &n, id++), 0);
+		}
+		if (round < 20) /* within SPD_DELTA_MAX of the base */
+			assert_true(spd_acl_stale(spd));
+		check_lookups(spd, ps, n, 500);
+		check_lookups(spd, gone, n_gone, 500);
+	}
+	assert_true(settle(spd));
+	assert_false(spd_acl_stale(spd));
+	check_lookups(spd, ps, n, 2000);
+	check_lookups(spd, gone, n_gone, 1000);
 	spd_free(spd);
 }
 
@@ -500,6 +583,7 @@ int main(void)
 		cmocka_unit_test(test_acl_order_decides),
 		cmocka_unit_test(test_lookup_equals_linear),
 		cmocka_unit_test(test_build_failure_keeps_spd),
+		cmocka_unit_test(test_difference_answers_as_the_scan),
 	};
 	int rc;
 
