@@ -446,9 +446,10 @@ int sa_table_policy_add(struct sa_table *t, const struct chan_policy *p,
 	rc = spd_add(t->spd, &sp);
 	if (rc == 0)
 		return 0;
-	*why = rc == -EEXIST ? "a policy with this id, or an SA for this "
-			       "virtual IP, is installed"
-			     : "the SPD is full";
+	*why = rc == -EEXIST   ? "a policy with this id, or an SA for this "
+				 "virtual IP, is installed"
+	       : rc == -ENOSPC ? "the SPD is full"
+			       : "out of memory for the SPD";
 	return CHAN_ERR_POLICY_ID;
 }
 
