@@ -271,9 +271,9 @@ static inline uint32_t l4_csum_off(uint8_t proto, uint32_t len)
  * IPv6 fragment that a peer protected although transport mode takes
  * whole datagrams (RFC 4303 section 3.1.1): its checksum covers data
  * this packet does not hold.  (Fragments of the ESP packet itself were
- * reassembled before ESP.)  XXX behind a routing header the IPv6
- * pseudo-header should carry the final destination (RFC 8200 section
- * 8.1), as in esp_outb.c's post_udp6().
+ * reassembled before ESP.)  The IPv6 pseudo-header takes the fixed
+ * header's destination even behind a routing header: at the recipient
+ * that is the final one (RFC 8200 section 8.1).
  */
 static void trs_natt_csum(struct rte_mbuf *m, bool v6)
 {
