@@ -144,7 +144,8 @@ static inline bool resolve(struct worker_ctx *w, struct round *r,
  * to the main lcore to wait for the next hop's MAC.  With
  * DP_DROP_TOO_BIG, m is untouched and *mtu the MTU of its port. */
 static enum dp_drop_reason route_one(struct worker_ctx *w, struct rte_mbuf *m,
-				     struct round *r, uint32_t *mtu)
+				     struct round *r,
+				     const struct dp_port **too_big)
 {
 	bool v6 = RTE_ETH_IS_IPV6_HDR(m->packet_type);
 	uint8_t family = v6 ? ADDR_V6 : ADDR_V4;
@@ -160,7 +161,7 @@ static enum dp_drop_reason route_one(struct worker_ctx *w, struct rte_mbuf *m,
 	/* Packets for a tunnel were fitted before ESP (too_big()), clear
 	 * ones by forward_clear(). */
 	if (rte_pktmbuf_pkt_len(m) - m->l2_len > p->mtu) {
-		*mtu = p->mtu;
+		*too_big = p;
 		return DP_DROP_TOO_BIG;
 	}
 	eth = rte_pktmbuf_mtod(m, struct rte_ether_hdr *);
@@ -183,8 +184,8 @@ static enum dp_drop_reason route_one(struct worker_ctx *w, struct rte_mbuf *m,
 static inline void forward(struct worker_ctx *w, struct rte_mbuf *m,
 			   struct round *r)
 {
-	uint32_t mtu;
-	enum dp_drop_reason why = route_one(w, m, r, &mtu);
+	const struct dp_port *port;
+	enum dp_drop_reason why = route_one(w, m, r, &port);
 
 	if (why != DP_DROP_COUNT)
 		drop(w, m, why);
@@ -228,27 +229,24 @@ static bool send_icmp(struct worker_ctx *w, struct rte_mbuf *m,
 }
 
 /*
- * m came out of a tunnel and is too big for the port ahead (MTU mtu) and
- * may not be cut.  Its sender, beyond the tunnel, hears the MTU from our
+ * m came out of a tunnel and is too big for port, the one ahead, and may
+ * not be cut.  Its sender, beyond the tunnel, hears the MTU from our
  * address on that port, protected by whatever policy covers the error
  * (ICMP goes by the SPD like any packet, RFC 4301 section 6), and never
  * in clear: without such a policy nothing goes, and the sender is left
  * to time out as before.  True when the error went.
  */
 static bool answer_in_tunnel(struct worker_ctx *w, struct rte_mbuf *m,
-			     uint32_t mtu, struct round *r)
+			     const struct dp_port *port, struct round *r)
 {
 	const struct worker_hooks *h = w->hooks;
-	const struct route_nexthop *nh;
 	struct rte_mbuf *e;
 	struct esp_sa *sa;
 	uint8_t verdict;
 
-	if (!h->spd_out || !h->esp_out ||
-	    !next_hop(w, m, RTE_ETH_IS_IPV6_HDR(m->packet_type), &nh))
+	if (!h->spd_out || !h->esp_out)
 		return false;
-	e = make_icmp(w, m, &w->ports->port[nh->port], ICMP_ERR_TOO_BIG, mtu,
-		      r);
+	e = make_icmp(w, m, port, ICMP_ERR_TOO_BIG, port->mtu, r);
 	if (!e)
 		return false;
 	h->spd_out(h->ctx, w->id, &e, 1, &verdict, &sa);
@@ -291,10 +289,12 @@ static uint16_t ttl_filter(struct worker_ctx *w, struct rte_mbuf **pkts,
  * m is longer than mtu: send it in fragments that fit (IPv4 without DF,
  * RFC 791 section 3.2), each protected on sa when there is one; else drop
  * it and tell its sender the MTU that goes through (pmtu.h, icmp_err.h):
- * in clear when answer, else back through a tunnel.
+ * in clear, or, with tunnel_exit (m just out of a tunnel, too big for
+ * that port), back through a tunnel.
  */
 static void fragment_or_refuse(struct worker_ctx *w, struct rte_mbuf *m,
-			       uint32_t mtu, struct esp_sa *sa, bool answer,
+			       uint32_t mtu, struct esp_sa *sa,
+			       const struct dp_port *tunnel_exit,
 			       struct round *r)
 {
 	const struct worker_hooks *h = w->hooks;
@@ -316,8 +316,8 @@ static void fragment_or_refuse(struct worker_ctx *w, struct rte_mbuf *m,
 			forward(w, frag[i], r);
 		return;
 	}
-	if (n == 0 && (answer ? send_icmp(w, m, ICMP_ERR_TOO_BIG, mtu, r)
-			      : answer_in_tunnel(w, m, mtu, r)))
+	if (n == 0 && (tunnel_exit ? answer_in_tunnel(w, m, tunnel_exit, r)
+				   : send_icmp(w, m, ICMP_ERR_TOO_BIG, mtu, r)))
 		CTR_ADD(w->ctr->icmp_too_big, 1);
 	drop(w, m, n ? DP_DROP_NO_MBUF : DP_DROP_TOO_BIG);
 }
@@ -331,11 +331,12 @@ static void fragment_or_refuse(struct worker_ctx *w, struct rte_mbuf *m,
 static void forward_clear(struct worker_ctx *w, struct rte_mbuf *m,
 			  struct round *r, bool answer)
 {
-	uint32_t mtu = 0;
-	enum dp_drop_reason why = route_one(w, m, r, &mtu);
+	const struct dp_port *port = NULL;
+	enum dp_drop_reason why = route_one(w, m, r, &port);
 
 	if (why == DP_DROP_TOO_BIG)
-		fragment_or_refuse(w, m, mtu, NULL, answer, r);
+		fragment_or_refuse(w, m, port->mtu, NULL, answer ? NULL : port,
+				   r);
 	else if (why != DP_DROP_COUNT)
 		drop(w, m, why);
 }
@@ -354,7 +355,7 @@ static bool too_big(struct worker_ctx *w, struct rte_mbuf *m,
 	mtu = h->esp_mtu(h->ctx, sa, w->routes, w->ports);
 	if (!mtu || len <= mtu)
 		return false;
-	fragment_or_refuse(w, m, mtu, sa, true, r);
+	fragment_or_refuse(w, m, mtu, sa, NULL, r);
 	return true;
 }
 
