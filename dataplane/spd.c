@@ -278,11 +278,20 @@ static struct spd_order order_of(const struct spd_policy *p)
 	return (struct spd_order){ p->priority, p->serial };
 }
 
+/* o against p's place in the order. */
+static int order_cmp_policy(const struct spd_order *o,
+			    const struct spd_policy *p)
+{
+	struct spd_order q = order_of(p);
+
+	return order_cmp(o, &q);
+}
+
 static int policy_cmp(const void *a, const void *b)
 {
-	struct spd_order x = order_of(a), y = order_of(b);
+	struct spd_order x = order_of(a);
 
-	return order_cmp(&x, &y);
+	return order_cmp_policy(&x, b);
 }
 
 /* Where the base's policies are in l->p[] and which are new: a merge of
@@ -294,10 +303,9 @@ static void list_diff(struct spd_list *l, const struct spd_order *base,
 
 	l->n_base = n_base;
 	while (i < l->n || j < n_base) {
-		struct spd_order o = i < l->n ? order_of(&l->p[i])
-					      : (struct spd_order){ 0, 0 };
-		int c = i == l->n ? -1 : j == n_base ? 1
-			: order_cmp(&base[j], &o);
+		int c = i == l->n    ? -1
+			: j == n_base ? 1
+				      : order_cmp_policy(&base[j], &l->p[i]);
 
 		if (c == 0) {
 			base_at[j++] = i++;
